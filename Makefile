@@ -1,0 +1,49 @@
+# Every target sets up the virtual environment itself when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+CORPUS ?= seeds
+BUILD ?= build
+SCALE ?= 10000
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: all venv test report notebooks lab bench lint clean
+
+all: report
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $@
+
+venv: $(STAMP)
+
+## Unit tests, then strict nbval on the stored notebooks.
+test: $(STAMP)
+	$(BIN)/ruff check analysis tests scripts conftest.py
+	$(BIN)/python -m pytest
+
+## Run every notebook on CORPUS (copies in $(BUILD)/) and render shareable HTML.
+report: $(STAMP)
+	$(BIN)/python scripts/report.py --corpus "$(abspath $(CORPUS))" --build "$(abspath $(BUILD))"
+
+## Rewrite the stored notebooks and figures/ (only when a finding is meant to change).
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False notebooks/[0-9]*.ipynb
+	$(BIN)/nbstripout --keep-output --keep-count --extra-keys "metadata.language_info.version" notebooks/*.ipynb
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+## Speed and memory of load + clean + tokenize on a generated corpus of SCALE articles.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --scale $(SCALE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check analysis tests scripts conftest.py
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,470 @@
+"""Turn a scraped article into its clean body, logging every removal with offsets into the raw text.
+
+The rules are general, for any outlet's pages; the patterns live in data files beside this module
+(``data/boilerplate.csv``, ``data/ui_words.txt``) so they can be read and extended:
+
+- navigation junk: a line made mostly of site-menu and icon words, without sentence punctuation;
+- datelines: a line holding only a date and time ("11 Mar, 2019 21:05", "Published: 10:32 GMT,
+  12 March 2019") becomes ``published``; a wire dateline ("BEIRUT (Reuters) - ") is cut from the
+  first paragraph;
+- the headline: a short first paragraph without final punctuation (never the lede), and any
+  repeat of it;
+- image captions and credits, share prompts, related-article links and bylines;
+- trailers at the end ("Source: ...", "Read Full Article", a publisher's domain line), which are
+  kept as outlet evidence;
+- copies: a paragraph that repeats another exactly, or is a truncated copy of it, wherever it
+  stands; the most complete copy is kept;
+- junk glued onto a subhead (an image slug such as "Abu-Bakr-al-Baghdady" fused to its first word);
+- no-break spaces, runs of spaces, spaces before punctuation and soft line wraps.
+
+An embedded social-media post (a paragraph followed by "— Name (@handle) date") is kept and marked.
+
+The clean text is made only of raw characters, in order, some replaced one for one (any white space
+becomes a space, a paragraph break a newline), so every clean offset maps back to one raw offset.
+White space that is dropped is not logged; everything else that is dropped is.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from dateutil import parser as date_parser
+
+DATA = Path(__file__).parent / "data"
+HEADLINE_MAX_WORDS = 25
+COPY_MIN_WORDS = 3  # an exact repeat shorter than this ("No.") may be real speech
+TRUNCATED_COPY_MIN_WORDS = 5  # a prefix this long of another paragraph is a truncated copy
+_TRAILER_WINDOW = 4  # trailers are looked for among the last few paragraphs
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A stretch of raw text that cleaning removed, and why."""
+
+    start: int
+    end: int
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class EmbeddedPost:
+    """A social-media post quoted in the article; offsets into the raw text."""
+
+    start: int
+    end: int
+    author: str
+    handle: str
+    posted: str
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    """The clean body and everything needed to trace it back to the raw text."""
+
+    text: str
+    segments: tuple[tuple[int, int, int], ...]  # (text_start, raw_start, length): 1:1 runs
+    removals: tuple[Removal, ...]
+    headline: str
+    published: str
+    trailer: str
+    embeds: tuple[EmbeddedPost, ...]
+
+
+def text_to_raw(segments: tuple[tuple[int, int, int], ...], start: int, end: int) -> tuple[int, int]:
+    """Map a ``[start, end)`` span of clean text to the raw text through the segments."""
+    if not segments:
+        return (0, 0)
+    starts = [s[0] for s in segments]
+
+    def point(offset: int) -> int:
+        k = max(bisect_right(starts, offset) - 1, 0)
+        text_start, raw_start, length = segments[k]
+        return raw_start + min(offset - text_start, length)
+
+    if end <= start:
+        return (point(start), point(start))
+    return (point(start), point(end - 1) + 1)
+
+
+# --- data files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    reason: str
+    position: str  # "any" or "last"
+    max_words: int
+    regex: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[_Pattern, ...]:
+    path = DATA / "boilerplate.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            _Pattern(
+                row["reason"],
+                row["position"],
+                int(row["max_words"]),
+                re.compile(row["pattern"], re.IGNORECASE),
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+@lru_cache(maxsize=1)
+def _ui_words() -> frozenset[str]:
+    lines = (DATA / "ui_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+# --- paragraphs ----------------------------------------------------------------------------------
+
+_LINE = re.compile(r"[^\r\n]*")
+_TERMINAL = re.compile(r"""[.!?:;,…]['"’”)\]]*$""")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class _Paragraph:
+    start: int
+    end: int
+    text: str
+    key: str  # white space collapsed, for comparisons
+    words: list[str]
+    reason: str = ""
+    detail: str = ""
+    cut: tuple[int, int] | None = None  # a partial removal at the start, in raw offsets
+    cut_reason: str = ""
+    cut_detail: str = ""
+
+
+def _paragraphs(raw: str) -> list[_Paragraph]:
+    """Non-blank lines as paragraphs; a soft-wrapped line (no final punctuation, the next line
+    starting in lower case, no blank line between) is joined to the next one."""
+    spans: list[list[int]] = []
+    previous_end = -1
+    for match in _LINE.finditer(raw):
+        line = match.group()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + len(line) - len(line.lstrip())
+        end = start + len(stripped)
+        between = raw[previous_end:start] if spans else ""
+        if (
+            spans
+            and between.count("\n") + between.count("\r") - between.count("\r\n") == 1
+            and not _TERMINAL.search(raw[spans[-1][0] : spans[-1][1]])
+            and stripped[0].islower()
+        ):
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+        previous_end = end
+    paragraphs = []
+    for start, end in spans:
+        text = raw[start:end]
+        words = text.split()
+        paragraphs.append(_Paragraph(start, end, text, " ".join(words), words))
+    return paragraphs
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+def _segment_words(token: str, vocabulary: frozenset[str]) -> bool:
+    """True if ``token`` is one vocabulary word or several glued together ("bookmarkicon")."""
+    reachable = [True] + [False] * len(token)
+    for end in range(1, len(token) + 1):
+        reachable[end] = any(
+            reachable[s] and token[s:end] in vocabulary for s in range(max(0, end - 16), end)
+        )
+    return reachable[-1]
+
+
+def is_navigation(text: str) -> bool:
+    """A line of menu and icon words: at least 3 words, 60% of them UI words, no final punctuation."""
+    if _TERMINAL.search(text):
+        return False
+    words = [w for w in re.split(r"[\s\-_/|·•>]+", text.lower()) if w]
+    if len(words) < 3:
+        return False
+    vocabulary = _ui_words()
+    hits = sum(1 for w in words if w in vocabulary or _segment_words(w, vocabulary))
+    return hits / len(words) >= 0.6
+
+
+_MONTHS = (
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
+    "august september october november december"
+).split()
+_DATE_WORDS = frozenset(
+    _MONTHS
+    + (
+        "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday "
+        "saturday sunday am pm a.m. p.m. gmt bst utc cet cest est edt pst pdt et pt ist aest "
+        "published updated last first posted on at modified date time"
+    ).split()
+)
+_DATE_TOKEN = re.compile(r"[A-Za-z.]+|\d+|[^\sA-Za-z\d]")
+_HAS_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def parse_dateline(text: str) -> str:
+    """ISO date (and time, if given) of a line that holds nothing but a date; "" otherwise."""
+    if len(text) > 80:
+        return ""
+    tokens = _DATE_TOKEN.findall(text)
+    if not tokens or not _YEAR.search(text):
+        return ""
+    for token in tokens:
+        if token.strip(".") and (token.isalpha() or "." in token):
+            if token.lower() not in _DATE_WORDS:
+                return ""
+        elif not token.isdigit() and token not in ",:/-|.":
+            return ""
+    if not any(t.lower() in _MONTHS for t in tokens) and not re.search(
+        r"\d{1,4}[/-]\d{1,2}[/-]\d{1,4}", text
+    ):
+        return ""
+    segment = next((s for s in text.split("|") if _YEAR.search(s)), text)
+    segment = re.sub(
+        r"(?i)\b(?:published|updated|last|first|posted|modified|on|at|date|time)\b:?", " ", segment
+    )
+    segment = re.sub(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])", r"\1:\2", segment)  # "14.00 GMT"
+    try:
+        parsed = date_parser.parse(segment, fuzzy=True, default=datetime(1900, 1, 1))
+    except (ValueError, OverflowError):
+        return ""
+    if parsed.year == 1900:
+        return ""
+    return parsed.strftime("%Y-%m-%dT%H:%M" if _HAS_TIME.search(segment) else "%Y-%m-%d")
+
+
+_WIRE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?)\s*"
+    r"(?:\((?P<agency>[A-Za-z&.\- ]{2,30})\)\s*)?[-–—]{1,2}\s+"
+)
+_GLUED_SLUG = re.compile(r"^[A-Za-z]+(?:-[A-Za-z]+){2,}(?:\.(?:jpe?g|png|gif|webp))?(?=[A-Z][a-z])")
+_EMBED_SIGNATURE = re.compile(
+    r"^[—–-]{1,2}\s*(?P<author>[^()\n]{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s*(?P<posted>.{0,40})$"
+)
+_BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,))*\s*$")
+
+
+def _mark_trailers(paragraphs: list[_Paragraph]) -> list[str]:
+    """Mark trailers from the end backwards; return their texts, first to last."""
+    trailers: list[str] = []
+    checked = 0
+    for paragraph in reversed(paragraphs):
+        if paragraph.reason:
+            continue
+        if checked >= _TRAILER_WINDOW:
+            break
+        checked += 1
+        pattern = _first_match(paragraph, "last")
+        if pattern is None:
+            break
+        paragraph.reason = pattern.reason
+        paragraph.detail = paragraph.key
+        trailers.insert(0, paragraph.key)
+    return trailers
+
+
+def _first_match(paragraph: _Paragraph, position: str) -> _Pattern | None:
+    for pattern in _patterns():
+        if (
+            pattern.position == position
+            and len(paragraph.words) <= pattern.max_words
+            and pattern.regex.search(paragraph.key)
+        ):
+            return pattern
+    return None
+
+
+def _ends_like_a_sentence(key: str) -> bool:
+    return bool(_TERMINAL.search(key))
+
+
+def _mark_headline(paragraphs: list[_Paragraph], hint: str) -> str:
+    """Mark the headline and its repeats; return it ("" when the article has none)."""
+    body = [p for p in paragraphs if not p.reason]
+    if len(body) < 2:
+        return ""
+    first = body[0]
+    hint_key = " ".join(hint.split())
+    is_headline = first.key == hint_key or (
+        len(first.words) <= HEADLINE_MAX_WORDS and not _ends_like_a_sentence(first.key)
+    )
+    if not is_headline:
+        return ""
+    first.reason = "headline"
+    for paragraph in body[1:]:
+        if paragraph.key == first.key:
+            paragraph.reason, paragraph.detail = "repeated headline", f"headline at {first.start}-{first.end}"
+    return first.key
+
+
+def _mark_copies(paragraphs: list[_Paragraph]) -> None:
+    """Mark exact and truncated copies, keeping the most complete copy (the first of equals)."""
+    body = [p for p in paragraphs if not p.reason]
+    by_opening: dict[tuple[str, ...], list[_Paragraph]] = {}
+    for paragraph in body:
+        if len(paragraph.words) >= COPY_MIN_WORDS:
+            by_opening.setdefault(tuple(paragraph.words[:COPY_MIN_WORDS]), []).append(paragraph)
+    for group in by_opening.values():
+        if len(group) < 2:
+            continue
+        # Most complete first; among equals, the earliest.
+        ranked = sorted(group, key=lambda p: (-len(p.key), p.start))
+        kept: list[_Paragraph] = []
+        for paragraph in ranked:
+            original = next((k for k in kept if _is_copy(paragraph, k)), None)
+            if original is None:
+                kept.append(paragraph)
+            elif paragraph.key == original.key:
+                paragraph.reason, paragraph.detail = (
+                    "duplicate paragraph",
+                    f"copy of {original.start}-{original.end}",
+                )
+            else:
+                paragraph.reason = "truncated copy"
+                paragraph.detail = f"truncated copy of {original.start}-{original.end}"
+
+
+def _is_copy(paragraph: _Paragraph, longer: _Paragraph) -> bool:
+    if paragraph.key == longer.key:
+        return True
+    words, other = paragraph.words, longer.words
+    if len(words) < TRUNCATED_COPY_MIN_WORDS or len(words) > len(other):
+        return False
+    return other[: len(words) - 1] == words[:-1] and other[len(words) - 1].startswith(words[-1])
+
+
+def _mark_partial_cuts(paragraphs: list[_Paragraph]) -> None:
+    """Cut a wire dateline from the first body paragraph and image slugs glued onto subheads."""
+    body = [p for p in paragraphs if not p.reason]
+    if body:
+        match = _WIRE_DATELINE.match(body[0].text)
+        if match and len(match.group("place").split()) <= 4 and body[0].text[match.end() :][:1].isupper():
+            body[0].cut = (body[0].start, body[0].start + match.end())
+            body[0].cut_reason, body[0].cut_detail = "dateline", (match.group("agency") or "").strip()
+    for paragraph in body:
+        if len(paragraph.words) <= 12 and not _ends_like_a_sentence(paragraph.key):
+            match = _GLUED_SLUG.match(paragraph.text)
+            if match:
+                paragraph.cut = (paragraph.start, paragraph.start + match.end())
+                paragraph.cut_reason, paragraph.cut_detail = "junk glued to subhead", match.group()
+
+
+def _find_embeds(paragraphs: list[_Paragraph]) -> list[EmbeddedPost]:
+    embeds = []
+    kept = [p for p in paragraphs if not p.reason]
+    for index, paragraph in enumerate(kept):
+        match = _EMBED_SIGNATURE.match(paragraph.key)
+        if match and index > 0:
+            post = kept[index - 1]
+            embeds.append(
+                EmbeddedPost(
+                    post.start,
+                    paragraph.end,
+                    match.group("author").strip(),
+                    match.group("handle"),
+                    match.group("posted").strip(),
+                )
+            )
+    return embeds
+
+
+# --- assembling the clean text -------------------------------------------------------------------
+
+_EXTRA_SPACE = re.compile(r"(?<=\s)\s+|(?<=[\w\"'”’)\]])\s+(?=[,.;:!?](?:\s|$))")
+
+
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def _kept_runs(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Raw runs of one paragraph after dropping extra white space and spaces before punctuation."""
+    runs = []
+    position = start
+    for match in _EXTRA_SPACE.finditer(raw, start, end):
+        if match.start() > position:
+            runs.append((position, match.start()))
+        position = match.end()
+    if end > position:
+        runs.append((position, end))
+    return runs
+
+
+def _separator(raw: str, after: int) -> int:
+    """Raw offset of the line break that ends the paragraph ending at ``after``."""
+    match = _LINE_BREAK.search(raw, after)
+    return match.start() if match else after
+
+
+def clean_article(raw: str, headline_hint: str = "") -> CleanArticle:
+    """Clean one article; ``headline_hint`` (from metadata) names the headline when known."""
+    paragraphs = _paragraphs(raw)
+    published = ""
+    for paragraph in paragraphs:
+        if (pattern := _first_match(paragraph, "any")) is not None:
+            paragraph.reason, paragraph.detail = pattern.reason, paragraph.key
+        elif is_navigation(paragraph.text):
+            paragraph.reason = "navigation"
+        elif iso := parse_dateline(paragraph.key):
+            paragraph.reason, paragraph.detail = "dateline", iso
+            published = published or iso
+        elif _BYLINE.match(paragraph.key) and len(paragraph.words) <= 8:
+            paragraph.reason, paragraph.detail = "byline", paragraph.key
+    trailers = _mark_trailers(paragraphs)
+    headline = _mark_headline(paragraphs, headline_hint)
+    _mark_copies(paragraphs)
+    _mark_partial_cuts(paragraphs)
+    embeds = _find_embeds(paragraphs)
+
+    removals: list[Removal] = []
+    pieces: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    text_length = 0
+    kept = [p for p in paragraphs if not p.reason]
+    for paragraph in paragraphs:
+        if paragraph.reason:
+            removals.append(Removal(paragraph.start, paragraph.end, paragraph.reason, paragraph.detail))
+    for index, paragraph in enumerate(kept):
+        start = paragraph.start
+        if paragraph.cut:
+            removals.append(Removal(*paragraph.cut, paragraph.cut_reason, paragraph.cut_detail))
+            start = paragraph.cut[1]
+        runs = _kept_runs(raw, start, paragraph.end)
+        if index + 1 < len(kept):
+            separator = _separator(raw, paragraph.end)
+            runs.append((separator, separator + 1))
+        for run_start, run_end in runs:
+            piece = raw[run_start:run_end]
+            if run_end - run_start == 1 and run_start >= paragraph.end:
+                piece = "\n"
+            else:
+                piece = re.sub(r"\s", " ", piece)
+            pieces.append(piece)
+            segments.append((text_length, run_start, run_end - run_start))
+            text_length += run_end - run_start
+    removals.sort(key=lambda r: (r.start, r.end))
+    return CleanArticle(
+        text="".join(pieces),
+        segments=tuple(segments),
+        removals=tuple(removals),
+        headline=headline,
+        published=published,
+        trailer=" / ".join(trailers),
+        embeds=tuple(embeds),
+    )

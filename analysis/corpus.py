@@ -1,0 +1,498 @@
+"""Load a corpus of articles into one DataFrame, cleaned, with the map back to the raw text.
+
+A corpus is a folder of ``.txt`` files (with an optional ``metadata.csv``) or a CSV, TSV, JSONL or
+Parquet table with a text column. Bad input never stops the rest of the corpus from loading: each
+problem raises a :class:`CorpusWarning` that names the file and the problem, and every skipped
+file (only empty, binary and duplicate ones are skipped) is a row of :func:`cleaning_log`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from analysis.cleaning import clean_article, text_to_raw
+from analysis.text import sentences, tokenize
+
+UNKNOWN = "unknown"
+TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
+FOLDER_IGNORES = {"metadata.csv", "readme.md", "sha256sums"}
+
+# Column synonyms of article tables, first match wins; keys are the corpus's own names.
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "article", "article_text", "full_text", "maintext", "story"),
+    "id": ("id", "article_id", "doc_id", "docid", "uid", "guid", "key", "file", "filename"),
+    "outlet": (
+        "outlet",
+        "publisher",
+        "source",
+        "source_name",
+        "site",
+        "media",
+        "publication",
+        "newspaper",
+        "domain",
+    ),
+    "headline": ("headline", "title", "heading", "hed"),
+    "published": (
+        "published",
+        "date",
+        "published_at",
+        "publish_date",
+        "pubdate",
+        "date_publish",
+        "datetime",
+        "timestamp",
+        "time",
+    ),
+    "url": ("url", "link", "href", "source_url", "canonical_url"),
+}
+COLUMNS = [
+    "article_id",
+    "file",
+    "outlet",
+    "outlet_evidence",
+    "group",
+    "headline",
+    "published",
+    "url",
+    "raw_text",
+    "text",
+    "encoding",
+    "flags",
+    "offset_map",
+    "removals",
+    "embeds",
+]
+# A text in which fewer than this share of words are English function words is flagged.
+ENGLISH_FUNCTION_WORD_SHARE = 0.15
+_MIN_WORDS_FOR_LANGUAGE = 20
+
+
+class CorpusWarning(UserWarning):
+    """A problem with one input file or row; the rest of the corpus still loads."""
+
+
+class CorpusError(ValueError):
+    """The corpus as a whole cannot be loaded (a missing path, a table without text)."""
+
+
+def _warn(where: str, problem: str) -> None:
+    warnings.warn(f"{where}: {problem}", CorpusWarning, stacklevel=3)
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One article as read, before cleaning."""
+
+    article_id: str
+    file: str
+    raw: str
+    encoding: str
+    outlet: str = ""
+    outlet_evidence: str = ""
+    headline: str = ""
+    published: str = ""
+    url: str = ""
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, where: str) -> tuple[str, str] | None:
+    """Decode a file's bytes; return ``(text, encoding)`` or None for a binary file.
+
+    UTF-8 first (a BOM is dropped); UTF-16/32 by their BOM, or UTF-16 without one when every other
+    byte is NUL; otherwise Windows-1252 with a warning (Latin-1 for its five undefined bytes). Text
+    that decodes but is full of control characters is binary all the same.
+    """
+    decoded = _decode_text(data, where)
+    if decoded is None:
+        return None
+    sample = decoded[0][:4096]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\r\n\t\f\v")
+    return None if controls > 0.05 * len(sample) else decoded
+
+
+def _decode_text(data: bytes, where: str) -> tuple[str, str] | None:
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in data:
+        sample = data[:4096]
+        half = len(sample) / 2
+        for nuls, encoding in ((sample[1::2].count(0), "utf-16-le"), (sample[0::2].count(0), "utf-16-be")):
+            if nuls > 0.4 * half:
+                try:
+                    return data.decode(encoding), encoding
+                except UnicodeDecodeError:
+                    pass
+        return None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "latin-1"
+    _warn(where, f"not valid UTF-8; decoded as {encoding}, check its quotes and accents")
+    return text, encoding
+
+
+# --- reading inputs ------------------------------------------------------------------------------
+
+
+def _read_folder(folder: Path, skipped: list[dict]) -> list[_Input]:
+    metadata = _read_metadata(folder)
+    inputs = []
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    for path in files:
+        if path.name.lower() in FOLDER_IGNORES:
+            continue
+        if path.suffix.lower() != ".txt":
+            _warn(str(path), "not a .txt file; not read (convert it, or load a table instead)")
+            skipped.append(_skip(path.stem, path.name, "not a .txt file"))
+            continue
+        data = path.read_bytes()
+        if not data.strip():
+            _warn(str(path), "empty file; skipped")
+            skipped.append(_skip(path.stem, path.name, "empty file"))
+            continue
+        decoded = decode(data, str(path))
+        if decoded is None:
+            _warn(str(path), "binary file, not text; skipped")
+            skipped.append(_skip(path.stem, path.name, "binary file"))
+            continue
+        raw, encoding = decoded
+        row = metadata.pop(path.name, None) if metadata is not None else None
+        if row is None and metadata is not None:
+            _warn(str(path), "no row in metadata.csv; outlet taken from the text where it names one")
+        inputs.append(_Input(path.stem, path.name, raw, encoding, **(row or {})))
+    for name in sorted(metadata or ()):
+        _warn(str(folder / "metadata.csv"), f"row for {name!r}, which is not a readable file in the folder")
+    return inputs
+
+
+def _read_metadata(folder: Path) -> dict[str, dict[str, str]] | None:
+    """Rows of ``metadata.csv`` keyed by file name; None (and a warning) when there is none."""
+    path = folder / "metadata.csv"
+    if not path.exists():
+        _warn(str(folder), "no metadata.csv; outlets are taken from the text where it names them")
+        return None
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    columns = _map_columns(table.columns, path)
+    if "id" not in columns:
+        raise CorpusError(
+            f"{path}: no 'file' column to match rows to files; columns are {list(table.columns)}"
+        )
+    rows: dict[str, dict[str, str]] = {}
+    for record in table.to_dict("records"):
+        name = record[columns["id"]].strip()
+        rows[name if name.lower().endswith(".txt") else f"{name}.txt"] = {
+            key: record[column].strip() for key, column in columns.items() if key not in {"id", "text"}
+        } | ({"outlet_evidence": record["outlet_evidence"].strip()} if "outlet_evidence" in record else {})
+    return rows
+
+
+def _map_columns(columns: Iterable[str], where: Path) -> dict[str, str]:
+    """Map the corpus's column names to a table's columns through the synonyms."""
+    lower = {str(c).strip().lower(): str(c) for c in columns}
+    mapped = {}
+    for key, synonyms in COLUMN_SYNONYMS.items():
+        found = next((lower[s] for s in synonyms if s in lower), None)
+        if found is not None and found not in mapped.values():
+            mapped[key] = found
+    return mapped
+
+
+def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".parquet", ".pq"}:
+            table = pd.read_parquet(path)
+        elif suffix in {".jsonl", ".ndjson"}:
+            table = pd.read_json(path, lines=True, dtype=False)
+        elif suffix == ".json":
+            table = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+        else:
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",")
+    except (ValueError, OSError, UnicodeDecodeError) as error:
+        raise CorpusError(f"{path}: cannot be read as a {suffix[1:]} table ({error})") from None
+    columns = _map_columns(table.columns, path)
+    if "text" not in columns:
+        raise CorpusError(
+            f"{path}: no text column (looked for {', '.join(COLUMN_SYNONYMS['text'])}); "
+            f"its columns are {', '.join(map(str, table.columns)) or 'none'}"
+        )
+    inputs = []
+    seen_ids: dict[str, int] = {}
+    for number, record in enumerate(table.to_dict("records"), start=1):
+
+        def field(key: str, record: dict = record) -> str:
+            value = record.get(columns.get(key, ""), "")
+            return (
+                "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+            )
+
+        article_id = field("id") or f"row{number:06d}"
+        if article_id in seen_ids:
+            seen_ids[article_id] += 1
+            new_id = f"{article_id}-{seen_ids[article_id]}"
+            _warn(f"{path} row {number}", f"id {article_id!r} used again; renamed {new_id!r}")
+            article_id = new_id
+        seen_ids.setdefault(article_id, 1)
+        raw = record.get(columns["text"])
+        raw = "" if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+        if not raw.strip():
+            _warn(f"{path} row {number} ({article_id})", "empty text; skipped")
+            skipped.append(_skip(article_id, path.name, "empty text"))
+            continue
+        inputs.append(
+            _Input(
+                article_id,
+                path.name,
+                raw,
+                "table",
+                field("outlet"),
+                "",
+                field("headline"),
+                field("published"),
+                field("url"),
+            )
+        )
+    return inputs
+
+
+def _skip(article_id: str, file: str, reason: str) -> dict:
+    return {
+        "article_id": article_id,
+        "file": file,
+        "reason": f"skipped: {reason}",
+        "start": 0,
+        "end": 0,
+        "removed_text": "",
+        "detail": "",
+    }
+
+
+# --- outlets -------------------------------------------------------------------------------------
+
+_GENERIC_TRAILER = re.compile(r"(?i)^source\s*:\s*(?:read (?:the )?full (?:article|story)|\W*)$")
+
+
+def outlet_from_trailer(trailer: str) -> str:
+    """The outlet a trailer names ("Source: Daily Mail" -> "Daily Mail"), or "" if it names none."""
+    for part in trailer.split(" / "):
+        if _GENERIC_TRAILER.match(part):
+            continue
+        match = re.match(r"(?i)^source\s*:\s*(.+)$", part)
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def group_label(outlet: str, article_id: str) -> str:
+    """The comparison group: the outlet, or the article itself when its outlet is unknown."""
+    return outlet if outlet and outlet.lower() != UNKNOWN else f"{UNKNOWN}: {article_id}"
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _english_share(text: str) -> float:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if not words:
+        return 1.0
+    return sum(1 for w in words if w in ENGLISH_STOP_WORDS) / len(words)
+
+
+def _build_row(item: _Input) -> tuple[dict, object]:
+    clean = clean_article(item.raw, headline_hint=item.headline)
+    flags = []
+    if item.encoding not in {"utf-8", "utf-8-sig", "table"}:
+        flags.append(f"decoded as {item.encoding}")
+    if not clean.text.strip():
+        flags.append("only boilerplate")
+        _warn(
+            item.file or item.article_id,
+            "nothing left after cleaning (only boilerplate); kept with empty text",
+        )
+    elif (
+        len(clean.text.split()) >= _MIN_WORDS_FOR_LANGUAGE
+        and _english_share(clean.text) < ENGLISH_FUNCTION_WORD_SHARE
+    ):
+        flags.append("not English?")
+        _warn(item.file or item.article_id, "does not read as English; results for it will be poor")
+    trailer_outlet = outlet_from_trailer(clean.trailer)
+    if item.outlet:
+        outlet, evidence = item.outlet, item.outlet_evidence or "given in the input"
+    elif trailer_outlet:
+        outlet, evidence = trailer_outlet, f'trailer "{clean.trailer}"'
+    else:
+        outlet = UNKNOWN
+        evidence = f'none: trailer "{clean.trailer}" names no publisher' if clean.trailer else "none"
+    row = {
+        "article_id": item.article_id,
+        "file": item.file,
+        "outlet": outlet,
+        "outlet_evidence": evidence,
+        "group": group_label(outlet, item.article_id),
+        "headline": item.headline or clean.headline,
+        "published": item.published or clean.published,
+        "url": item.url,
+        "raw_text": item.raw,
+        "text": clean.text,
+        "encoding": item.encoding,
+        "flags": "; ".join(flags),
+        "offset_map": clean.segments,
+        "removals": clean.removals,
+        "embeds": clean.embeds,
+    }
+    return row, clean
+
+
+def load_corpus(source: str | Path) -> pd.DataFrame:
+    """Load, decode and clean a corpus; one row per article (see the module docstring).
+
+    Columns: ``article_id, file, outlet, outlet_evidence, group, headline, published, url, raw_text,
+    text, encoding, flags``. ``group`` is the outlet, or ``"unknown: <article_id>"`` so that articles
+    of unknown outlet are never merged. ``corpus.attrs`` keeps the source path, the skipped files
+    and, per article, the offset map and removals behind :func:`raw_span` and :func:`cleaning_log`.
+    """
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file or folder")
+    skipped: list[dict] = []
+    if path.is_dir():
+        inputs = _read_folder(path, skipped)
+    elif path.suffix.lower() in TABLE_SUFFIXES:
+        inputs = _read_table(path, skipped)
+    else:
+        raise CorpusError(
+            f"{path}: not a folder of .txt files nor a table ({', '.join(sorted(TABLE_SUFFIXES))})"
+        )
+
+    rows = []
+    first_seen: dict[str, str] = {}
+    for item in inputs:
+        row, clean = _build_row(item)
+        fingerprint = hashlib.sha1(" ".join(clean.text.lower().split()).encode()).hexdigest()
+        if clean.text.strip() and fingerprint in first_seen:
+            original = first_seen[fingerprint]
+            _warn(item.file or item.article_id, f"same article as {original}; skipped, the first is kept")
+            skipped.append(_skip(item.article_id, item.file, f"duplicate of {original}"))
+            continue
+        first_seen.setdefault(fingerprint, item.article_id)
+        rows.append(row)
+    if not rows:
+        raise CorpusError(f"{path}: no readable article in it ({len(skipped)} skipped)")
+    if len(rows) == 1:
+        _warn(str(path), "only one article: comparisons between outlets need at least two")
+    corpus = pd.DataFrame(rows, columns=COLUMNS)
+    corpus.attrs.update(source=str(path), skipped=skipped)
+    return corpus
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+def raw_span(corpus: pd.DataFrame, article_id: str, start: int, end: int) -> tuple[int, int]:
+    """Map ``[start, end)`` in an article's ``text`` to the same words in its ``raw_text``."""
+    found = corpus.loc[corpus["article_id"] == article_id, "offset_map"]
+    if found.empty:
+        raise KeyError(f"no article {article_id!r} in this corpus")
+    return text_to_raw(found.iloc[0], start, end)
+
+
+def to_raw_offsets(corpus: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``rows`` (``article_id, start, end`` into ``text``) with offsets into ``raw_text``."""
+    maps = dict(zip(corpus["article_id"], corpus["offset_map"], strict=True))
+    spans = [
+        text_to_raw(maps[a], s, e)
+        for a, s, e in zip(rows["article_id"], rows["start"], rows["end"], strict=True)
+    ]
+    out = rows.copy()
+    out["start"] = [s for s, _ in spans]
+    out["end"] = [e for _, e in spans]
+    return out
+
+
+LOG_COLUMNS = ["article_id", "reason", "start", "end", "removed_text", "detail"]
+
+
+def cleaning_log(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Everything cleaning removed, and every skipped file, with offsets into ``raw_text``.
+
+    Columns: ``article_id, reason, start, end, removed_text, detail``. Dropped white space is not
+    listed.
+    """
+    rows = [
+        {
+            "article_id": article_id,
+            "reason": r.reason,
+            "start": r.start,
+            "end": r.end,
+            "removed_text": raw[r.start : r.end],
+            "detail": r.detail,
+        }
+        for article_id, raw, removals in zip(
+            corpus["article_id"], corpus["raw_text"], corpus["removals"], strict=True
+        )
+        for r in removals
+    ]
+    rows += [{k: v for k, v in s.items() if k != "file"} for s in corpus.attrs.get("skipped", [])]
+    return pd.DataFrame(rows, columns=LOG_COLUMNS).sort_values(
+        ["article_id", "start", "end"], kind="stable", ignore_index=True
+    )
+
+
+def embedded_posts(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Social-media posts embedded in articles (kept in ``text``), with offsets into ``raw_text``."""
+    rows = [
+        {
+            "article_id": article_id,
+            "start": e.start,
+            "end": e.end,
+            "author": e.author,
+            "handle": e.handle,
+            "posted": e.posted,
+        }
+        for article_id, posts in zip(corpus["article_id"], corpus["embeds"], strict=True)
+        for e in posts
+    ]
+    return pd.DataFrame(rows, columns=["article_id", "start", "end", "author", "handle", "posted"])
+
+
+def corpus_fingerprint(corpus: pd.DataFrame) -> str:
+    """A short content hash of the corpus (ids and raw texts), to name what a report ran on."""
+    digest = hashlib.sha256()
+    for article_id, raw in zip(corpus["article_id"], corpus["raw_text"], strict=True):
+        digest.update(article_id.encode() + b"\0" + raw.encode() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def article_stats(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Per article: outlet, group, headline, date, words (tokens) and sentences of the clean text."""
+    stats = corpus[["article_id", "outlet", "group", "headline", "published"]].copy()
+    stats["words"] = [len(tokenize(text)) for text in corpus["text"]]
+    stats["sentences"] = [len(sentences(text)) for text in corpus["text"]]
+    return stats

@@ -1,0 +1,448 @@
+"""The project's one tokenization policy: normalisation, sentences, tokens and aliases.
+
+Every function that takes a text returns Python string offsets into that same text. Normalisation
+only ever replaces one character by one character, so offsets never shift.
+
+Policy, in the order it is applied:
+
+1. Curly quotes, primes, no-break and thin spaces, and Unicode hyphens become their ASCII
+   counterparts (:func:`normalise`, same length as the input).
+2. Tokens are words, numbers and hyphenated compounds. Thousands separators and decimals stay
+   inside a number ("6,500", "2.5"); hyphenated compounds stay whole ("Kurdish-led", "die-hard");
+   dotted acronyms lose their dots ("U.S." -> "US", "U.S.-backed" -> "US-backed"); a possessive
+   "'s" is dropped (its span ends before it); "#" is dropped from hashtags, "@" handles are kept.
+3. Aliases (``analysis/data/aliases.csv``, editable) map the names and spellings of one actor or
+   place to one canonical token before anything is counted: "Islamic State", "IS", "ISIL" and
+   "Daesh" all become ``ISIS``. The longest alias wins. A capitalised alias only matches a
+   capitalised word ("Turkey", not "turkey"); an all-capital alias whose lower-case form is an
+   English function word ("US", "IS") only matches in capitals, and on an all-capital line (a
+   shouted headline or subhead) it is told apart from the pronoun or verb by its neighbours.
+   Inside a compound, only acronyms are mapped ("IS-held" -> "ISIS-held", not "Kurdish-led").
+4. A bare surname, or title and surname, after a person's full name in the same text resolves
+   to that person ("Mr Bali" after "Mustafa Bali").
+5. Every other token is lower-cased, so "BRINK" in a headline counts as "brink".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+ALIASES_PATH = Path(__file__).parent / "data" / "aliases.csv"
+
+_ONE_FOR_ONE = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u202f": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u3000": " ",
+    "\t": " ",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+}
+_TYPOGRAPHIC = re.compile("[" + "".join(_ONE_FOR_ONE) + "]")
+
+
+def normalise(text: str) -> str:
+    """Replace typographic quotes, spaces and hyphens by ASCII ones, one character for one.
+
+    A regex substitution is used rather than ``str.translate`` because these characters are rare:
+    scanning for them is several times faster than mapping every character.
+    """
+    return _TYPOGRAPHIC.sub(lambda m: _ONE_FOR_ONE[m.group()], text)
+
+
+class Token(NamedTuple):
+    """A canonical token and the span of the words it stands for."""
+
+    token: str
+    start: int
+    end: int
+
+
+_TOKEN_RE = re.compile(
+    r"""
+      (?:[A-Za-z]\.){2,}(?:-\w+)*           # dotted acronyms, possibly compounded: U.S., U.S.-backed
+    | \d{1,3}(?:,\d{3})+(?:\.\d+)?          # numbers with thousands separators: 6,500
+    | \d+\.\d+                              # decimals: 2.5
+    | [#@]?\w+(?:[-']\w+)*                  # words, numbers, compounds, contractions, #tags, @handles
+    """,
+    re.VERBOSE,
+)
+_DOTTED = re.compile(r"^(?:[A-Za-z]\.){2,}")
+_FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS)
+
+# On an all-capital line, "US" is the pronoun after these words when nothing noun-like follows,
+# and "IS" is the group after these words (or at the start); otherwise the verb.
+_OBJECT_GOVERNORS = frozenset(
+    (
+        "let to for with against tell told tells give gave gives help helped helps join joined about "
+        "among of from by like between behind before after on upon at show showed shows leave left "
+        "make made makes"
+    ).split()
+)
+_GROUP_GOVERNORS = frozenset("the of against from by to with on for and or defeat vs versus".split())
+
+
+@dataclass(frozen=True)
+class _Alias:
+    words: tuple[str, ...]  # lower-cased words of the alias, as tokenized
+    shapes: tuple[str, ...]  # per word: "upper" (exact capitals), "title" (capital first) or "any"
+    canonical: str
+    kind: str
+
+
+class _Word(NamedTuple):
+    """What a surface string means before its context is looked at (cached per surface)."""
+
+    key: str  # lower-cased bare surface, the key into the alias index
+    bare: str  # surface without acronym dots, '#' or possessive
+    default: str  # the token when no context applies
+    candidates: tuple[_Alias, ...]  # aliases that may start here and need the context checked
+    trim: int  # characters of possessive cut from the end
+
+
+def _shape(word: str) -> str:
+    bare = word.replace(".", "")
+    if bare.isupper() and bare.lower() in _FUNCTION_WORDS:
+        return "upper"
+    return "title" if word[:1].isupper() else "any"
+
+
+def _shape_fits(shape: str, surface: str) -> bool:
+    if shape == "upper":
+        return surface.isupper()
+    if shape == "title":
+        return surface[:1].isupper()
+    return True
+
+
+def _bare(surface: str) -> str:
+    """The surface without the dots of an acronym or the '#' of a hashtag."""
+    if _DOTTED.match(surface):
+        return surface.replace(".", "")
+    return surface.lstrip("#")
+
+
+class AliasTable:
+    """The alias table as an index from first word to aliases, with a per-surface cache."""
+
+    _CACHE_LIMIT = 500_000
+
+    def __init__(self, rows: list[dict[str, str]], origin: str) -> None:
+        self.index: dict[str, list[_Alias]] = {}
+        for row in rows:
+            surfaces = [_bare(m.group()) for m in _TOKEN_RE.finditer(normalise(row["alias"]))]
+            if not surfaces:
+                raise ValueError(f"{origin}: alias {row['alias']!r} has no word in it")
+            alias = _Alias(
+                words=tuple(s.lower() for s in surfaces),
+                shapes=tuple(_shape(s) for s in surfaces),
+                canonical=row["canonical"].strip(),
+                kind=row["kind"].strip(),
+            )
+            self.index.setdefault(alias.words[0], []).append(alias)
+        for aliases in self.index.values():
+            aliases.sort(key=lambda a: -len(a.words))
+        self.cache: dict[str, _Word] = {}
+
+    def word(self, surface: str) -> _Word:
+        """Look a surface string up, caching the answer: most words repeat."""
+        cached = self.cache.get(surface)
+        if cached is not None:
+            return cached
+        trim = 2 if len(surface) > 2 and surface[-2:] in ("'s", "'S") else 0
+        bare = _bare(surface[: len(surface) - trim])
+        key = bare.lower()
+        fitting = tuple(a for a in self.index.get(key, ()) if _shape_fits(a.shapes[0], bare))
+        needs_context = tuple(a for a in fitting if len(a.words) > 1 or a.shapes[0] == "upper")
+        plain = [a for a in fitting if a not in needs_context]
+        default = plain[0].canonical if plain else self._compound(bare) if "-" in bare else key
+        word = _Word(key, bare, default, needs_context, trim)
+        if len(self.cache) >= self._CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[surface] = word
+        return word
+
+    def _compound(self, bare: str) -> str:
+        """Map the acronym parts of a hyphenated compound: "US-backed", "IS-held" -> "ISIS-held"."""
+        whole = [a for a in self.index.get(bare.lower(), ()) if len(a.words) == 1]
+        if whole:
+            return whole[0].canonical
+        out = []
+        for part in bare.split("-"):
+            canonical = None
+            if part.isupper() and len(part) > 1:
+                canonical = next(
+                    (a.canonical for a in self.index.get(part.lower(), ()) if len(a.words) == 1), None
+                )
+            out.append(canonical or part.lower())
+        return "-".join(out)
+
+
+@lru_cache(maxsize=4)
+def load_aliases(path: Path = ALIASES_PATH) -> AliasTable:
+    """Read an alias table (columns ``alias, canonical, kind``); cached per path."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    missing = {"alias", "canonical", "kind"} - set(rows[0] if rows else ())
+    if missing:
+        raise ValueError(f"{path}: the alias table lacks the column(s) {sorted(missing)}")
+    return AliasTable(rows, str(path))
+
+
+def _capital_acronym_means_alias(word: str, before: str | None, after: str | None) -> bool:
+    """On an all-capital line, decide whether "US"/"IS" is the acronym (True) or the word."""
+    before = before.lower() if before else None
+    after = after.lower() if after else None
+    if word == "US":
+        if before == "let":
+            return False
+        return not (before in _OBJECT_GOVERNORS and (after is None or after in _FUNCTION_WORDS))
+    if word == "IS":
+        if before in _GROUP_GOVERNORS:
+            return True
+        return before is None and (after is None or after not in _FUNCTION_WORDS)
+    return True
+
+
+class _Line:
+    """One line of normalised text; word offsets and capitalisation are worked out only on demand."""
+
+    def __init__(self, text: str, words: list[_Word]) -> None:
+        self.text = text
+        self.words = words
+        self._matches: list[re.Match[str]] | None = None
+        self._capitals: bool | None = None
+
+    @property
+    def matches(self) -> list[re.Match[str]]:
+        if self._matches is None:
+            self._matches = list(_TOKEN_RE.finditer(self.text))
+        return self._matches
+
+    def gap(self, k: int) -> str:
+        """The text between word ``k`` and word ``k + 1``."""
+        return self.text[self.matches[k].end() : self.matches[k + 1].start()]
+
+    @property
+    def capitals(self) -> bool:
+        if self._capitals is None:
+            letters = [c for c in self.text if c.isalpha()]
+            self._capitals = len(letters) > 3 and not any(c.islower() for c in letters)
+        return self._capitals
+
+    def alias_at(self, i: int) -> _Alias | None:
+        """The longest alias starting at word ``i`` that fits the following words and the context."""
+        words = self.words
+        for alias in words[i].candidates:
+            width = len(alias.words)
+            if i + width > len(words) or (width > 1 and words[i + 1].key != alias.words[1]):
+                continue
+            if any(
+                words[i + k].key != alias.words[k] or not _shape_fits(alias.shapes[k], words[i + k].bare)
+                for k in range(1, width)
+            ):
+                continue
+            if any(not self.gap(i + k).isspace() for k in range(width - 1)):
+                continue
+            if width == 1 and self.capitals:
+                before = words[i - 1].bare if i > 0 and _no_clause_break(self.gap(i - 1)) else None
+                after = words[i + 1].bare if i + 1 < len(words) and _no_clause_break(self.gap(i)) else None
+                if not _capital_acronym_means_alias(words[i].bare, before, after):
+                    continue
+            return alias
+        return None
+
+
+def _no_clause_break(gap: str) -> bool:
+    return not any(c in ".!?:;" for c in gap)
+
+
+def _line_tokens(
+    text: str, offset: int, table: AliasTable, surnames: dict[str, str], with_spans: bool
+) -> list:
+    """Tokens of one line: plain strings, or :class:`Token` with spans when ``with_spans``."""
+    cached, look_up = table.cache.get, table.word
+    line = _Line(text, [cached(s) or look_up(s) for s in _TOKEN_RE.findall(text)])
+    words = line.words
+    if not with_spans and not surnames and not any(w.candidates for w in words):
+        return [w.default for w in words]
+    out: list = []
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        token, width = word.default, 1
+        alias = line.alias_at(i) if word.candidates else None
+        if alias is not None:
+            token, width = alias.canonical, len(alias.words)
+            if alias.kind == "person" and width > 1:
+                surnames[words[i + width - 1].key] = alias.canonical
+        elif surnames and word.key in surnames and word.bare[:1].isupper():
+            token = surnames[word.key]
+        if with_spans:
+            last = i + width - 1
+            start, end = line.matches[i].start(), line.matches[last].end() - words[last].trim
+            out.append(Token(token, offset + start, offset + end))
+        else:
+            out.append(token)
+        i += width
+    return out
+
+
+def _tokens(text: str, with_spans: bool, aliases: AliasTable | None) -> list:
+    table = load_aliases() if aliases is None else aliases
+    surnames: dict[str, str] = {}
+    out: list = []
+    offset = 0
+    for line in normalise(text).split("\n"):
+        out.extend(_line_tokens(line, offset, table, surnames, with_spans))
+        offset += len(line) + 1
+    return out
+
+
+def token_spans(text: str, aliases: AliasTable | None = None) -> list[Token]:
+    """Canonical tokens of ``text`` with their ``(start, end)`` offsets into ``text``."""
+    return _tokens(text, True, aliases)
+
+
+def tokenize(text: str, aliases: AliasTable | None = None) -> list[str]:
+    """Canonical tokens of ``text``, in order (see the module docstring for the policy)."""
+    return _tokens(text, False, aliases)
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+_TITLES = frozenset(
+    (
+        "mr mrs ms dr prof col gen lt sgt capt cpl maj adm cmdr sen rep gov pres rev fr st messrs mme "
+        "mlle hon brig insp supt det"
+    ).split()
+)
+_ABBREVIATIONS = frozenset(
+    (
+        "inc ltd co corp plc llc bros vs etc al approx dept jan feb mar apr jun jul aug sep sept oct "
+        "nov dec tue tues thu thur thurs fri vol fig ft mt ave rd blvd v"
+    ).split()
+)
+_SENTENCE_STARTERS = frozenset(
+    w.capitalize() for w in _FUNCTION_WORDS | {"but", "and", "yet", "so", "however", "meanwhile"}
+)
+_CANDIDATE_END = re.compile(r"""[.!?\u2026]+['"\u2019\u201d)\]]*(?=\s+(\S))""")
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S" of "U.S.", not "41.2p"
+_LIST_MARKER = re.compile(r"\(?\d{1,3}[.)]")
+_SPEECH_VERB = re.compile(
+    r"\s+(?:[A-Z][\w'.-]*\s+){1,3}(?:said|says|asked|asks|added|adds|told|tells|replied|shouted|screamed|"
+    r"wrote|tweeted|insisted|explained|warned|demanded|wondered)\b"
+)
+_OPENERS = "'\"\u2018\u201c(["
+
+
+def _is_boundary(line: str, match: re.Match[str]) -> bool:
+    """Decide whether the punctuation run at ``match`` ends a sentence."""
+    following = match.group(1)
+    next_start = match.end(1) - 1
+    if following in _OPENERS:
+        next_word = line[next_start + 1 : next_start + 20]
+    else:
+        next_word = line[next_start : next_start + 20]
+    next_word = next_word.split(maxsplit=1)[0] if next_word.strip() else ""
+    if not next_word or not (next_word[0].isupper() or next_word[0].isdigit()):
+        return False
+    punct = match.group()
+    if not punct.startswith("."):
+        # "?" and "!" before a capital end a sentence, unless a quote ends there and its speaker
+        # follows: "“Where was the warning?” Thompson asked."
+        closes_quote = punct[-1] in "'\"\u2019\u201d"
+        return not (closes_quote and _SPEECH_VERB.match(line, match.end()))
+    if len(punct.rstrip("'\"\u2019\u201d)]")) > 1:
+        return True  # "..." or ".." before a capital
+    word_start = (
+        max(
+            line.rfind(" ", 0, match.start()),
+            line.rfind("(", 0, match.start()),
+            line.rfind('"', 0, match.start()),
+        )
+        + 1
+    )
+    before = line[word_start : match.start()].lstrip("\"'\u2018\u201c(")
+    bare = before.rstrip(".").lower()
+    if bare in _TITLES:
+        return False
+    first_word = next_word.strip("\"'\u2018\u201c(")
+    starter = first_word.rstrip(",;:") in _SENTENCE_STARTERS
+    if len(before) == 1 and before.isupper():
+        return starter  # an initial, as in "J. K. Rowling", unless a sentence plainly starts
+    if before in ("No", "Nos") and next_word[0].isdigit():
+        return False  # "No. 10"
+    if _LIST_MARKER.fullmatch(line[: match.start() + 1].strip()):
+        return False  # "1. Raise taxes"
+    if _DOTTED_ACRONYM.fullmatch(before) or bare in _ABBREVIATIONS:
+        return starter  # "U.S. Secretary" goes on; "in the U.S. The next day" ends
+    return True
+
+
+def _line_sentences(line: str, offset: int) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _CANDIDATE_END.finditer(line):
+        if _is_boundary(line, match):
+            spans.append((start, match.end()))
+            start = match.end()
+    spans.append((start, len(line)))
+    result = []
+    for s, e in spans:
+        chunk = line[s:e]
+        stripped_start = s + len(chunk) - len(chunk.lstrip())
+        stripped_end = e - (len(chunk) - len(chunk.rstrip()))
+        if stripped_end > stripped_start:
+            result.append((offset + stripped_start, offset + stripped_end))
+    return result
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` in ``text``, without surrounding white space.
+
+    Every line break ends a sentence, so headlines and subheads without final punctuation stand
+    alone. Within a line, a full stop, "?", "!" or an ellipsis (with any closing quotes) ends a
+    sentence when a capital, a digit or an opening quote follows, unless the word before is a
+    title ("Mr", "Col."), an initial, or an abbreviation or dotted acronym ("U.S.", "Inc.") that
+    is not followed by a word that usually starts a sentence.
+    """
+    norm = normalise(text)
+    result: list[tuple[int, int]] = []
+    position = 0
+    for line in norm.split("\n"):
+        result.extend(_line_sentences(line, position))
+        position += len(line) + 1
+    return result
+
+
+def sentence_index(spans: list[tuple[int, int]], offset: int) -> int:
+    """Index of the sentence in ``spans`` that contains ``offset`` (or the last one before it)."""
+    starts = [s for s, _ in spans]
+    return max(bisect_right(starts, offset) - 1, 0)

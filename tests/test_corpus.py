@@ -1,0 +1,247 @@
+"""Loading folders and tables, metadata, evidence offsets, and every kind of bad input."""
+
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import (
+    CorpusError,
+    CorpusWarning,
+    article_stats,
+    cleaning_log,
+    corpus_fingerprint,
+    embedded_posts,
+    load_corpus,
+    raw_span,
+    to_raw_offsets,
+)
+
+ARTICLE = (
+    "Council approves new flood defences\n\n"
+    "The council approved new flood defences on Monday after a year of delays. "
+    "The scheme will protect 1,200 homes along the river, officials said.\n\n"
+    "“We have waited long enough,” said one resident. Work starts in the spring.\n"
+)
+OTHER = (
+    "Strikers return to work as pay deal is agreed\n\n"
+    "Rail workers returned to work on Tuesday after the union accepted a pay offer of 5 percent. "
+    "The dispute had lasted for six weeks and cancelled thousands of trains across the region.\n"
+)
+
+
+def _folder(tmp_path: Path, files: dict[str, bytes | str], metadata: str | None = None) -> Path:
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (tmp_path / name).write_bytes(data)
+    if metadata is not None:
+        (tmp_path / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return tmp_path
+
+
+def _load_quietly(source) -> tuple[pd.DataFrame, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = load_corpus(source)
+    return corpus, [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
+
+
+def test_seeds_load_with_their_metadata(seeds) -> None:
+    assert len(seeds) == 5
+    assert list(seeds["outlet"]) == ["Daily Mail", "unknown", "Daily Express", "RT", "unknown"]
+    groups = list(seeds["group"])
+    assert groups[1] == "unknown: 001_badb3ae12ae01373" and groups[4] == "unknown: 004_06805eb31a0cf900"
+    assert len(set(groups)) == 5, "unknown outlets are never merged"
+    assert seeds.loc[3, "published"] == "2019-03-11T21:05"
+    assert seeds.loc[4, "headline"] == ""
+    assert not seeds["text"].str.contains("Source:").any()
+    assert corpus_fingerprint(seeds) == corpus_fingerprint(load_corpus(Path(seeds.attrs["source"])))
+
+
+def test_raw_span_points_at_the_same_words(seeds) -> None:
+    for article_id, raw, text in zip(seeds["article_id"], seeds["raw_text"], seeds["text"], strict=True):
+        for word in ("SDF", "Baghouz", "ISIS"):
+            start = text.find(word)
+            if start >= 0:
+                a, b = raw_span(seeds, article_id, start, start + len(word))
+                assert raw[a:b] == word
+    rows = pd.DataFrame({"article_id": ["001_badb3ae12ae01373"], "start": [0], "end": [9]})
+    mapped = to_raw_offsets(seeds, rows)
+    raw = seeds.loc[1, "raw_text"]
+    assert raw[mapped.loc[0, "start"] : mapped.loc[0, "end"]] == seeds.loc[1, "text"][:9] == "More than"
+    with pytest.raises(KeyError, match="no article"):
+        raw_span(seeds, "nope", 0, 1)
+
+
+def test_cleaning_log_offsets_point_into_raw_text(seeds) -> None:
+    log = cleaning_log(seeds)
+    assert list(log.columns[:5]) == ["article_id", "reason", "start", "end", "removed_text"]
+    raw = dict(zip(seeds["article_id"], seeds["raw_text"], strict=True))
+    for row in log.itertuples():
+        assert raw[row.article_id][row.start : row.end] == row.removed_text
+    assert {
+        "headline",
+        "repeated headline",
+        "navigation",
+        "dateline",
+        "image caption",
+        "share prompt",
+        "trailer",
+        "truncated copy",
+        "junk glued to subhead",
+    } <= set(log["reason"])
+    posts = embedded_posts(seeds)
+    assert list(posts["handle"]) == ["@mustefabali"]
+
+
+def test_article_stats(seeds) -> None:
+    stats = article_stats(seeds)
+    assert (stats["words"] > 300).all() and (stats["sentences"] >= 15).all()
+
+
+def test_trailer_names_the_outlet_without_metadata(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"a.txt": ARTICLE + "\nSource: The Daily Planet\n", "b.txt": OTHER})
+    corpus, messages = _load_quietly(folder)
+    assert any("no metadata.csv" in m for m in messages)
+    assert list(corpus["outlet"]) == ["The Daily Planet", "unknown"]
+    assert corpus.loc[0, "outlet_evidence"] == 'trailer "Source: The Daily Planet"'
+    assert list(corpus["group"]) == ["The Daily Planet", "unknown: b"]
+
+
+def test_metadata_overrides_and_missing_rows_are_reported(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        {"a.txt": ARTICLE, "b.txt": OTHER},
+        metadata="file,outlet,outlet_evidence,headline,published,url\n"
+        "a.txt,Gazette,masthead,,2020-01-02,https://example.org/a\nghost.txt,X,,,,\n",
+    )
+    corpus, messages = _load_quietly(folder)
+    assert corpus.loc[0, ["outlet", "outlet_evidence", "published", "url"]].tolist() == [
+        "Gazette",
+        "masthead",
+        "2020-01-02",
+        "https://example.org/a",
+    ]
+    assert any("b.txt" in m and "no row in metadata.csv" in m for m in messages)
+    assert any("ghost.txt" in m for m in messages)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet", ".tsv"])
+def test_tables_with_synonym_columns(tmp_path: Path, suffix: str) -> None:
+    table = pd.DataFrame(
+        {
+            "doc_id": ["x1", "x2"],
+            "Title": ["Flood defences", "Rail strike"],
+            "body": [ARTICLE, OTHER],
+            "publisher": ["Gazette", ""],
+            "date": ["2020-01-02", ""],
+            "link": ["https://e.org/1", ""],
+        }
+    )
+    path = tmp_path / f"articles{suffix}"
+    if suffix == ".csv":
+        table.to_csv(path, index=False)
+    elif suffix == ".tsv":
+        table.to_csv(path, index=False, sep="\t")
+    elif suffix == ".jsonl":
+        path.write_text("\n".join(json.dumps(r) for r in table.to_dict("records")), encoding="utf-8")
+    else:
+        table.to_parquet(path)
+    corpus, _ = _load_quietly(path)
+    assert list(corpus["article_id"]) == ["x1", "x2"]
+    assert list(corpus["outlet"]) == ["Gazette", "unknown"]
+    assert list(corpus["group"]) == ["Gazette", "unknown: x2"]
+    assert corpus.loc[0, "headline"] == "Flood defences"
+    assert corpus.loc[0, "published"] == "2020-01-02"
+    assert corpus.loc[0, "text"].startswith("The council approved")
+
+
+def test_table_without_text_column_lists_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("id,title,when\n1,Hello,today\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad\.csv: no text column.*id, title, when"):
+        load_corpus(path)
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_bad_files_warn_by_name_and_the_rest_loads(tmp_path: Path) -> None:
+    cp1252 = (
+        "Prices rise again\n\nThe bank\x92s governor said prices would rise. "
+        "\x93We will act,\x94 she said on Monday, adding that rates could go up again soon.\n"
+    ).encode("latin-1")
+    utf16 = OTHER.replace("Rail", "Tram").encode("utf-16")
+    french = (
+        "Les travailleurs du rail sont retournés au travail mardi après que le syndicat a accepté "
+        "une offre salariale. Le conflit avait duré six semaines et annulé des milliers de trains.\n"
+    )
+    folder = _folder(
+        tmp_path,
+        {
+            "a.txt": ARTICLE,
+            "b_empty.txt": "",
+            "c_cp1252.txt": cp1252,
+            "d_utf16.txt": utf16,
+            "e_binary.txt": bytes(range(256)) * 4,
+            "f_duplicate.txt": ARTICLE,
+            "g_boilerplate.txt": "Share this story!\n\nSource: Read Full Article\n",
+            "h_french.txt": french,
+            "i_notes.pdf": b"%PDF-1.4",
+        },
+    )
+    corpus, messages = _load_quietly(folder)
+
+    def said(name: str, words: str) -> bool:
+        return any(name in m and words in m for m in messages)
+
+    assert said("b_empty.txt", "empty file")
+    assert said("c_cp1252.txt", "decoded as cp1252")
+    assert said("e_binary.txt", "binary")
+    assert said("f_duplicate.txt", "same article as a")
+    assert said("g_boilerplate.txt", "only boilerplate")
+    assert said("h_french.txt", "English")
+    assert said("i_notes.pdf", "not a .txt file")
+    assert list(corpus["article_id"]) == ["a", "c_cp1252", "d_utf16", "g_boilerplate", "h_french"]
+    rows = corpus.set_index("article_id")
+    assert (
+        "bank’s governor" in rows.loc["c_cp1252", "text"] and "“We will act,”" in rows.loc["c_cp1252", "text"]
+    )
+    assert rows.loc["d_utf16", "encoding"] == "utf-16" and rows.loc["d_utf16", "text"].startswith(
+        "Tram workers"
+    )
+    assert (
+        rows.loc["g_boilerplate", "text"] == "" and "only boilerplate" in rows.loc["g_boilerplate", "flags"]
+    )
+    assert "not English?" in rows.loc["h_french", "flags"]
+    log = cleaning_log(corpus)
+    skipped = log[log["reason"].str.startswith("skipped")].set_index("article_id")["reason"].to_dict()
+    assert skipped == {
+        "b_empty": "skipped: empty file",
+        "e_binary": "skipped: binary file",
+        "f_duplicate": "skipped: duplicate of a",
+        "i_notes": "skipped: not a .txt file",
+    }
+
+
+def test_utf16_without_bom(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"a.txt": ARTICLE, "b.txt": OTHER.encode("utf-16-le")})
+    corpus, _ = _load_quietly(folder)
+    assert corpus.loc[1, "encoding"] == "utf-16-le" and corpus.loc[1, "text"].startswith("Rail workers")
+
+
+def test_a_corpus_of_one_article_loads_with_a_warning(tmp_path: Path) -> None:
+    corpus, messages = _load_quietly(_folder(tmp_path, {"only.txt": ARTICLE}))
+    assert len(corpus) == 1
+    assert any("only one article" in m for m in messages)
+
+
+def test_a_folder_of_nothing_readable_is_an_error(tmp_path: Path) -> None:
+    _folder(tmp_path, {"a.txt": "", "b.txt": b"\x00\x01\x02\x03" * 100})
+    with pytest.raises(CorpusError, match="no readable article"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        load_corpus(tmp_path)

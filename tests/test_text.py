@@ -1,0 +1,185 @@
+"""The tokenization policy and the sentence splitter, on the seeds and on invented text."""
+
+import csv
+
+import pytest
+
+from analysis.text import ALIASES_PATH, normalise, sentences, token_spans, tokenize
+
+
+def test_normalise_keeps_length_and_offsets() -> None:
+    text = "“Don’t” — it’s 6\u00a0500\u2009km ‘away’"
+    out = normalise(text)
+    assert len(out) == len(text)
+    assert out == "\"Don't\" — it's 6 500 km 'away'"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("US-backed U.S.-backed US-led", ["US-backed", "US-backed", "US-led"]),
+        ("Kurdish-led die-hard battle-hardened", ["kurdish-led", "die-hard", "battle-hardened"]),
+        ("IS-held territory", ["ISIS-held", "territory"]),
+        (
+            "6,500 people, 2.5 miles and 47-48 years",
+            ["6,500", "people", "2.5", "miles", "and", "47-48", "years"],
+        ),
+        ("Syria’s army and the jihadists’ camp", ["Syria", "army", "and", "the", "jihadists", "camp"]),
+        ("Islamic State, IS, ISIL, Isis, Daesh and ISIS", ["ISIS"] * 5 + ["and", "ISIS"]),
+        ("Baghuz and Baghouz", ["Baghouz", "and", "Baghouz"]),
+        ("the United States and the U.S. and America", ["the", "US", "and", "the", "US", "and", "US"]),
+        ("Syrian Democratic Forces and the SDF", ["SDF", "and", "the", "SDF"]),
+        ("let us go, it is late", ["let", "us", "go", "it", "is", "late"]),
+        ("the Syrian army and Iraqi troops", ["the", "Syria", "army", "and", "Iraq", "troops"]),
+        ("turkey for dinner in Turkey", ["turkey", "for", "dinner", "in", "Turkey"]),
+        ("#Baghouz via @mustefabali", ["Baghouz", "via", "@mustefabali"]),
+        ("End of ISIS: forces on BRINK", ["end", "of", "ISIS", "forces", "on", "brink"]),
+    ],
+)
+def test_tokenize_policy(text: str, expected: list[str]) -> None:
+    assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("LET US PRAY FOR PEACE", ["let", "us", "pray", "for", "peace"]),
+        ("THEY TOLD US THE TRUTH", ["they", "told", "us", "the", "truth"]),
+        ("US TROOPS TO STAY IN SYRIA", ["US", "troops", "to", "stay", "in", "Syria"]),
+        ("ATTACK ON US BASE", ["attack", "on", "US", "base"]),
+        ("WHY IS BAGHUZ SO IMPORTANT TO ISIS?", ["why", "is", "Baghouz", "so", "important", "to", "ISIS"]),
+        ("IS FIGHTERS FLEE THE TOWN", ["ISIS", "fighters", "flee", "the", "town"]),
+        ("THE END OF IS", ["the", "end", "of", "ISIS"]),
+        ("THE WAR IS OVER", ["the", "war", "is", "over"]),
+    ],
+)
+def test_acronyms_in_all_capital_lines(headline: str, expected: list[str]) -> None:
+    assert tokenize(headline) == expected
+
+
+def test_surname_resolves_to_the_person_named_earlier() -> None:
+    text = "SDF spokesman Mustafa Bali said so. Mr Bali added more. Later Bali told Reuters."
+    tokens = tokenize(text)
+    assert tokens.count("Mustafa Bali") == 3
+    # Without the full name earlier, a bare "Bali" is the island, not the spokesman.
+    assert tokenize("Tourists flock to Bali.") == ["tourists", "flock", "to", "bali"]
+
+
+def test_token_spans_point_at_their_words(seeds) -> None:
+    for text in seeds["text"]:
+        spans = token_spans(text)
+        assert [t.token for t in spans] == tokenize(text)
+        for token, start, end in spans:
+            surface = text[start:end]
+            assert surface.strip() == surface and surface, (token, surface)
+            assert not surface.endswith(("’s", "'s")), surface
+    text = seeds["text"][2]
+    found = {text[s:e] for tok, s, e in token_spans(text) if tok == "ISIS"}
+    assert {"ISIS", "Islamic State", "IS", "Daesh"} <= found
+
+
+def test_alias_table_covers_the_actors_and_places_of_the_seeds(seeds) -> None:
+    with ALIASES_PATH.open(encoding="utf-8") as handle:
+        canonical = {row["canonical"] for row in csv.DictReader(handle)}
+    named = {
+        "ISIS",
+        "SDF",
+        "US",
+        "Baghouz",
+        "Syria",
+        "Iraq",
+        "Mustafa Bali",
+        "Abu Bakr al-Baghdadi",
+        "Donald Trump",
+        "Mike Pompeo",
+        "Sean Ryan",
+        "Jim Mattis",
+        "Euphrates",
+        "Raqqa",
+        "Mosul",
+        "Deir ez-Zor",
+        "al-Hol",
+        "Rukban",
+        "Sinjar",
+        "Anbar",
+        "YPG",
+        "Kurds",
+        "Yazidis",
+        "Russia",
+        "Iran",
+        "Turkey",
+        "France",
+        "Canada",
+        "Reuters",
+        "Hawar News Agency",
+        "Shamima Begum",
+        "Hassan Salem",
+        "Zana Amedi",
+        "Hashd al-Shaabi",
+        "Asaib Ahl al-Haq",
+        "Jerusalem",
+    }
+    assert named <= canonical
+    tokens = {t for text in seeds["text"] for t in tokenize(text)}
+    assert {"ISIS", "SDF", "US", "Baghouz", "Abu Bakr al-Baghdadi", "Mustafa Bali"} <= tokens
+    assert not {"islamic", "daesh", "baghuz", "isil", "al-baghdadi"} & tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "U.S. Secretary of State Mike Pompeo spoke. He left.",
+            ["U.S. Secretary of State Mike Pompeo spoke.", "He left."],
+        ),
+        ("He lives in the U.S. The next day he flew.", ["He lives in the U.S.", "The next day he flew."]),
+        (
+            "Mr Bali and Col. Ryan met Dr. Jones. They talked.",
+            ["Mr Bali and Col. Ryan met Dr. Jones.", "They talked."],
+        ),
+        ("“We won.” She left.", ["“We won.”", "She left."]),
+        ("“Why?” he asked. Nobody knew.", ["“Why?” he asked.", "Nobody knew."]),
+        ("J. K. Rowling wrote it. It sold.", ["J. K. Rowling wrote it.", "It sold."]),
+        (
+            "It cost $3.5 billion in 2019. Shares fell 2.4%.",
+            ["It cost $3.5 billion in 2019.", "Shares fell 2.4%."],
+        ),
+        ("No. 10 said no. Fine.", ["No. 10 said no.", "Fine."]),
+        (
+            "CHILDREN 'STARVING TO DEATH'\nIt was confirmed on Tuesday.",
+            ["CHILDREN 'STARVING TO DEATH'", "It was confirmed on Tuesday."],
+        ),
+    ],
+)
+def test_sentences(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in sentences(text)] == expected
+
+
+def test_sentences_cover_every_word_of_the_seeds(seeds) -> None:
+    for text in seeds["text"]:
+        spans = sentences(text)
+        assert spans == sorted(spans)
+        covered = "".join(text[s:e] for s, e in spans)
+        assert "".join(covered.split()) == "".join(text.split())
+
+
+def test_sentence_splitter_on_the_gold_set() -> None:
+    """Boundary F1 on 87 invented paragraphs in several outlets' styles (scripts/eval_sentences.py)."""
+    import json
+    from pathlib import Path
+
+    gold_path = Path(__file__).parent / "fixtures" / "sentences_gold.jsonl"
+    found = expected = correct = 0
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        text, gold = item["text"], item["sentences"]
+        gold_ends, position = set(), 0
+        for sentence in gold[:-1]:
+            position = text.index(sentence, position) + len(sentence)
+            gold_ends.add(position)
+        predicted = {end for _, end in sentences(text)[:-1]}
+        found += len(predicted)
+        expected += len(gold_ends)
+        correct += len(predicted & gold_ends)
+    precision, recall = correct / found, correct / expected
+    assert 2 * precision * recall / (precision + recall) >= 0.97
