@@ -7,6 +7,8 @@ CORPUS ?= seeds
 BUILD ?= build
 SCALE ?= 10000
 export PATH := $(abspath $(BIN)):$(PATH)
+# Notebooks, papermill and nbval run with notebooks/ as the working folder: make `analysis` importable.
+export PYTHONPATH := $(CURDIR)
 
 .PHONY: all venv test report notebooks lab bench lint clean
 

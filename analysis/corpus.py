@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.cleaning import clean_article, text_to_raw
-from analysis.text import sentences, tokenize
+from analysis.text import sentences, token_rules, tokenize
 
 UNKNOWN = "unknown"
 TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
@@ -496,3 +496,40 @@ def article_stats(corpus: pd.DataFrame) -> pd.DataFrame:
     stats["words"] = [len(tokenize(text)) for text in corpus["text"]]
     stats["sentences"] = [len(sentences(text)) for text in corpus["text"]]
     return stats
+
+
+def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFrame:
+    """Real examples of each tokenization rule: the words in the text, the token they became, and
+    where they stand (offsets into ``raw_text``). The most frequent distinct cases come first."""
+    rows = []
+    for article_id, text, offset_map in zip(corpus["article_id"], corpus["text"], corpus["offset_map"],
+                                            strict=True):
+        for rule, token in token_rules(text):
+            start, end = text_to_raw(offset_map, token.start, token.end)
+            rows.append({"rule": rule, "words": text[token.start : token.end], "token": token.token,
+                         "article_id": article_id, "start": start, "end": end})
+    columns = ["rule", "words", "token", "occurrences", "article_id", "start", "end"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    found = pd.DataFrame(rows)
+    found["occurrences"] = found.groupby(["rule", "words"])["token"].transform("size")
+    first = found.drop_duplicates(["rule", "words"], keep="first")
+    ranked = first.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
+    return ranked.groupby("rule", sort=True).head(per_rule)[columns].reset_index(drop=True)
+
+
+def describe_corpus(corpus: pd.DataFrame, path: str) -> pd.Series:
+    """What a report ran on: the path as given, articles, groups, words, content hash, version."""
+    from analysis import __version__
+
+    return pd.Series(
+        {
+            "corpus": path,
+            "articles": len(corpus),
+            "comparison groups": corpus["group"].nunique(),
+            "words (clean text)": sum(len(tokenize(t)) for t in corpus["text"]),
+            "content hash": corpus_fingerprint(corpus),
+            "analysis version": __version__,
+        },
+        name="provenance",
+    )

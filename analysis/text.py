@@ -168,6 +168,7 @@ class AliasTable:
             self.index.setdefault(alias.words[0], []).append(alias)
         for aliases in self.index.values():
             aliases.sort(key=lambda a: -len(a.words))
+        self.canonicals = frozenset(a.canonical for aliases in self.index.values() for a in aliases)
         self.cache: dict[str, _Word] = {}
 
     def word(self, surface: str) -> _Word:
@@ -446,3 +447,41 @@ def sentence_index(spans: list[tuple[int, int]], offset: int) -> int:
     """Index of the sentence in ``spans`` that contains ``offset`` (or the last one before it)."""
     starts = [s for s, _ in spans]
     return max(bisect_right(starts, offset) - 1, 0)
+
+
+# --- explaining the policy -----------------------------------------------------------------------
+
+_NUMBER_WITH_SEPARATOR = re.compile(r"\d[\d,]*[.,]\d")
+
+
+def token_rules(text: str) -> list[tuple[str, Token]]:
+    """The tokens of ``text`` on which a rule of the policy acted, each with the rule's name.
+
+    Rules: "alias" (a name or spelling mapped to its canonical token, surnames included),
+    "acronym kept apart from a word", "acronym dots dropped", "compound kept whole", "number kept
+    whole", "possessive dropped" and "capitals lower-cased". Plain words, merely lower-cased, are left out.
+    """
+    norm = normalise(text)
+    canonicals = load_aliases().canonicals
+    out = []
+    for token in token_spans(text):
+        surface = norm[token.start : token.end]
+        bare = surface.replace(".", "").lstrip("#")
+        if token.token in canonicals and token.token not in (bare, bare.lower()):
+            rule = "alias"
+        elif token.token == bare and bare.isupper() and len(bare) > 1 and bare.lower() in _FUNCTION_WORDS:
+            rule = "acronym kept apart from a word"
+        elif "." in surface and _DOTTED.match(surface):
+            rule = "acronym dots dropped"
+        elif "-" in surface:
+            rule = "compound kept whole"
+        elif _NUMBER_WITH_SEPARATOR.search(surface):
+            rule = "number kept whole"
+        elif norm[token.end : token.end + 2] in ("'s", "'S"):
+            rule = "possessive dropped"
+        elif surface.isupper() and len(surface) > 1 and token.token == surface.lower():
+            rule = "capitals lower-cased"
+        else:
+            continue
+        out.append((rule, token))
+    return out
