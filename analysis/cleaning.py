@@ -106,17 +106,21 @@ class _Pattern:
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[_Pattern, ...]:
+    """The boilerplate patterns. They are written in lower case and matched against the lower-cased
+    paragraph: several times faster than IGNORECASE on these alternations."""
     path = DATA / "boilerplate.csv"
+    patterns = []
     with path.open(encoding="utf-8", newline="") as handle:
-        return tuple(
-            _Pattern(
-                row["reason"],
-                row["position"],
-                int(row["max_words"]),
-                re.compile(row["pattern"], re.IGNORECASE),
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            literal = re.sub(r"\\.", "", row["pattern"])
+            if literal != literal.lower():
+                raise ValueError(
+                    f"{path}:{number}: write the pattern in lower case, it meets lower-cased text"
+                )
+            patterns.append(
+                _Pattern(row["reason"], row["position"], int(row["max_words"]), re.compile(row["pattern"]))
             )
-            for row in csv.DictReader(handle)
-        )
+    return tuple(patterns)
 
 
 @lru_cache(maxsize=1)
@@ -127,7 +131,7 @@ def _ui_words() -> frozenset[str]:
 
 # --- paragraphs ----------------------------------------------------------------------------------
 
-_LINE = re.compile(r"[^\r\n]*")
+_LINE_CONTENT = re.compile(r"[^\s][^\r\n]*")  # a line from its first visible character
 _TERMINAL = re.compile(r"""[.!?:;,…]['"’”)\]]*$""")
 _WORD = re.compile(r"\S+")
 
@@ -150,25 +154,15 @@ def _paragraphs(raw: str) -> list[_Paragraph]:
     """Non-blank lines as paragraphs; a soft-wrapped line (no final punctuation, the next line
     starting in lower case, no blank line between) is joined to the next one."""
     spans: list[list[int]] = []
-    previous_end = -1
-    for match in _LINE.finditer(raw):
-        line = match.group()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        start = match.start() + len(line) - len(line.lstrip())
-        end = start + len(stripped)
-        between = raw[previous_end:start] if spans else ""
-        if (
-            spans
-            and between.count("\n") + between.count("\r") - between.count("\r\n") == 1
-            and not _TERMINAL.search(raw[spans[-1][0] : spans[-1][1]])
-            and stripped[0].islower()
-        ):
-            spans[-1][1] = end
-        else:
-            spans.append([start, end])
-        previous_end = end
+    for match in _LINE_CONTENT.finditer(raw):
+        start, end = match.start(), match.start() + len(match.group().rstrip())
+        if spans and raw[start].islower():
+            between = raw[spans[-1][1] : start]
+            line_breaks = between.count("\n") + between.count("\r") - between.count("\r\n")
+            if line_breaks == 1 and not _TERMINAL.search(raw, spans[-1][0], spans[-1][1]):
+                spans[-1][1] = end
+                continue
+        spans.append([start, end])
     paragraphs = []
     for start, end in spans:
         text = raw[start:end]
@@ -281,11 +275,12 @@ def _mark_trailers(paragraphs: list[_Paragraph]) -> list[str]:
 
 
 def _first_match(paragraph: _Paragraph, position: str) -> _Pattern | None:
+    lower = paragraph.key.lower()
     for pattern in _patterns():
         if (
             pattern.position == position
             and len(paragraph.words) <= pattern.max_words
-            and pattern.regex.search(paragraph.key)
+            and pattern.regex.search(lower)
         ):
             return pattern
     return None
@@ -387,10 +382,11 @@ def _find_embeds(paragraphs: list[_Paragraph]) -> list[EmbeddedPost]:
 
 # --- assembling the clean text -------------------------------------------------------------------
 
-_EXTRA_SPACE = re.compile(r"(?<=\s)\s+|(?<=[\w\"'”’)\]])\s+(?=[,.;:!?](?:\s|$))")
-
-
+# A run of white space, or white space before punctuation that ends a clause ("Iraq ." -> "Iraq.").
+_EXTRA_SPACE = re.compile(r"\s(?:\s+|(?=[,.;:!?](?:\s|$)))")
+_CLOSES_WORD = re.compile(r"[\w\"'”’)\]]")
 _LINE_BREAK = re.compile(r"[\r\n]")
+_OTHER_WHITE_SPACE = re.compile(r"[^\S ]")
 
 
 def _kept_runs(raw: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -398,8 +394,20 @@ def _kept_runs(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     runs = []
     position = start
     for match in _EXTRA_SPACE.finditer(raw, start, end):
-        if match.start() > position:
-            runs.append((position, match.start()))
+        if match.end() - match.start() > 1:
+            drop_from = match.start() + 1  # keep the first of a run of white space
+            if (
+                match.end() < end
+                and raw[match.end()] in ",.;:!?"
+                and _CLOSES_WORD.match(raw, match.start() - 1)
+            ):
+                drop_from = match.start()  # and none of it before punctuation
+        elif _CLOSES_WORD.match(raw, match.start() - 1):
+            drop_from = match.start()
+        else:
+            continue
+        if drop_from > position:
+            runs.append((position, drop_from))
         position = match.end()
     if end > position:
         runs.append((position, end))
@@ -453,8 +461,8 @@ def clean_article(raw: str, headline_hint: str = "") -> CleanArticle:
             piece = raw[run_start:run_end]
             if run_end - run_start == 1 and run_start >= paragraph.end:
                 piece = "\n"
-            else:
-                piece = re.sub(r"\s", " ", piece)
+            elif _OTHER_WHITE_SPACE.search(piece):
+                piece = _OTHER_WHITE_SPACE.sub(" ", piece)
             pieces.append(piece)
             segments.append((text_length, run_start, run_end - run_start))
             text_length += run_end - run_start

@@ -248,10 +248,7 @@ def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
     for number, record in enumerate(table.to_dict("records"), start=1):
 
         def field(key: str, record: dict = record) -> str:
-            value = record.get(columns.get(key, ""), "")
-            return (
-                "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
-            )
+            return _cell_text(record.get(columns.get(key, ""))).strip()
 
         article_id = field("id") or f"row{number:06d}"
         if article_id in seen_ids:
@@ -260,8 +257,7 @@ def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
             _warn(f"{path} row {number}", f"id {article_id!r} used again; renamed {new_id!r}")
             article_id = new_id
         seen_ids.setdefault(article_id, 1)
-        raw = record.get(columns["text"])
-        raw = "" if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+        raw = _cell_text(record.get(columns["text"]))
         if not raw.strip():
             _warn(f"{path} row {number} ({article_id})", "empty text; skipped")
             skipped.append(_skip(article_id, path.name, "empty text"))
@@ -280,6 +276,13 @@ def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
             )
         )
     return inputs
+
+
+def _cell_text(value: object) -> str:
+    """A table cell as text; a missing value (None, NA, NaN) is empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
 def _skip(article_id: str, file: str, reason: str) -> dict:
@@ -318,11 +321,15 @@ def group_label(outlet: str, article_id: str) -> str:
 # --- loading -------------------------------------------------------------------------------------
 
 
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
 def _english_share(text: str) -> float:
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    """Share of English function words among the words of (the first 1,500 characters of) a text."""
+    words = _ASCII_WORD.findall(text[:1500].lower())  # English function words are ASCII
     if not words:
         return 1.0
-    return sum(1 for w in words if w in ENGLISH_STOP_WORDS) / len(words)
+    return sum(map(ENGLISH_STOP_WORDS.__contains__, words)) / len(words)
 
 
 def _build_row(item: _Input) -> tuple[dict, object]:
@@ -395,7 +402,7 @@ def load_corpus(source: str | Path) -> pd.DataFrame:
     first_seen: dict[str, str] = {}
     for item in inputs:
         row, clean = _build_row(item)
-        fingerprint = hashlib.sha1(" ".join(clean.text.lower().split()).encode()).hexdigest()
+        fingerprint = hashlib.sha1(clean.text.lower().encode()).hexdigest()  # white space is normalised
         if clean.text.strip() and fingerprint in first_seen:
             original = first_seen[fingerprint]
             _warn(item.file or item.article_id, f"same article as {original}; skipped, the first is kept")
@@ -502,12 +509,21 @@ def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFra
     """Real examples of each tokenization rule: the words in the text, the token they became, and
     where they stand (offsets into ``raw_text``). The most frequent distinct cases come first."""
     rows = []
-    for article_id, text, offset_map in zip(corpus["article_id"], corpus["text"], corpus["offset_map"],
-                                            strict=True):
+    for article_id, text, offset_map in zip(
+        corpus["article_id"], corpus["text"], corpus["offset_map"], strict=True
+    ):
         for rule, token in token_rules(text):
             start, end = text_to_raw(offset_map, token.start, token.end)
-            rows.append({"rule": rule, "words": text[token.start : token.end], "token": token.token,
-                         "article_id": article_id, "start": start, "end": end})
+            rows.append(
+                {
+                    "rule": rule,
+                    "words": text[token.start : token.end],
+                    "token": token.token,
+                    "article_id": article_id,
+                    "start": start,
+                    "end": end,
+                }
+            )
     columns = ["rule", "words", "token", "occurrences", "article_id", "start", "end"]
     if not rows:
         return pd.DataFrame(columns=columns)
