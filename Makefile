@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
-CORPUS ?= seeds
-BUILD ?= build
+CORPUS ?= $(CURDIR)/seeds
+BUILD ?= $(CURDIR)/build
+# Where the user typed the command: a relative CORPUS or BUILD is resolved from there, also under
+# `make -C`. (make's own PWD is the caller's; paths may contain spaces, so they are left to the shell.)
+HERE := $(or $(PWD),$(CURDIR))
 SCALE ?= 10000
 export PATH := $(abspath $(BIN)):$(PATH)
 # Notebooks, papermill and nbval run with notebooks/ as the working folder: make `analysis` importable.
@@ -29,7 +32,7 @@ test: $(STAMP)
 
 ## Run every notebook on CORPUS (copies in $(BUILD)/) and render shareable HTML.
 report: $(STAMP)
-	$(BIN)/python scripts/report.py --corpus "$(abspath $(CORPUS))" --build "$(abspath $(BUILD))"
+	cd "$(HERE)" && "$(CURDIR)/$(BIN)/python" "$(CURDIR)/scripts/report.py" --corpus "$(CORPUS)" --build "$(BUILD)"
 
 ## Rewrite the stored notebooks and figures/ (only when a finding is meant to change).
 notebooks: $(STAMP)

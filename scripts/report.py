@@ -138,7 +138,12 @@ def render(nb: nbformat.NotebookNode, name: str, title: str, provenance: str) ->
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", required=True, type=Path, help="folder of article .txt files")
+    parser.add_argument(
+        "--corpus",
+        required=True,
+        type=Path,
+        help="a folder of .txt files or a CSV/TSV/JSONL/Parquet table (relative: to the current folder)",
+    )
     parser.add_argument("--build", required=True, type=Path, help="output folder (git-ignored)")
     args = parser.parse_args(argv)
     corpus_path, build = args.corpus.resolve(), args.build.resolve()

@@ -1,0 +1,167 @@
+"""Time and memory of loading and tokenizing a generated corpus, against a scikit-learn baseline.
+
+The pipeline must handle real archives, not just the five seeds, at 5 MB of text per second
+on one core. Every stage runs in a fresh subprocess pinned to one CPU with the BLAS/OpenMP
+pools (and so pyarrow's CPU pool) at one thread, so the numbers do not depend on the
+machine's core count. Throughput is UTF-8 MB (10^6 bytes) of article bodies per second,
+import time excluded.
+
+Peak RSS is ``ru_maxrss`` of the stage's own process. Linux carries the parent's RSS at fork
+into a child's ``ru_maxrss``, so generation runs in a child too and this parent stays small.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED = 0
+TARGET_MB_S = 5.0
+TARGET_STAGE = "tokenize"
+SUFFIXES = {"parquet": ".parquet", "jsonl": ".jsonl", "folder": ""}
+SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+STAGES = {
+    "load": "load_corpus",
+    "tokenize": "load_corpus + tokenize",
+    "tfidf": "TfidfVectorizer().fit (baseline)",
+}
+
+
+def _peak_rss_mb() -> float:
+    kib_or_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib_or_bytes * (1 if sys.platform == "darwin" else 1024) / 1e6
+
+
+def _prepare(stage: str, corpus: Path, texts: Path) -> Callable[[], object]:
+    """Import and set up outside the timed call; the returned call is the measured work."""
+    if stage == "tfidf":
+        import pandas as pd
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        bodies = pd.read_parquet(texts, columns=["text"])["text"].tolist()
+        return lambda: TfidfVectorizer().fit(bodies)
+    from analysis.corpus import load_corpus
+
+    if stage == "load":
+        return lambda: load_corpus(corpus)
+    from analysis.text import tokenize
+
+    return lambda: [tokenize(text) for text in load_corpus(corpus)["text"]]
+
+
+def _measure(stage: str, corpus: Path, texts: Path) -> dict[str, float | None]:
+    work = _prepare(stage, corpus, texts)
+    rss_before = _peak_rss_mb()
+    start = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - start
+    peak = _peak_rss_mb()
+    rows = None if stage == "tfidf" else len(result)
+    return {"seconds": seconds, "peak_mb": peak, "growth_mb": peak - rss_before, "rows": rows}
+
+
+def _generate(scale: int, corpus: Path, texts: Path) -> dict[str, float]:
+    """Write the corpus, plus its bodies as Parquet for the baseline whatever the format."""
+    from analysis.synthetic import generate_articles, write_corpus
+
+    start = time.perf_counter()
+    df = generate_articles(scale, seed=SEED)
+    seconds = time.perf_counter() - start
+    write_corpus(df, corpus)
+    if texts != corpus:
+        write_corpus(df[["text"]], texts)
+    files = corpus.rglob("*") if corpus.is_dir() else [corpus]
+    return {
+        "seconds": seconds,
+        "words": int(df["text"].str.count(r"\S+").sum()),
+        "text_mb": sum(len(text.encode("utf-8")) for text in df["text"]) / 1e6,
+        "disk_mb": sum(f.stat().st_size for f in files) / 1e6,
+    }
+
+
+def _child(stage: str, scale: int, corpus: Path, texts: Path) -> None:
+    """Run one stage and print its results as JSON on the last line of stdout."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    result = _generate(scale, corpus, texts) if stage == "generate" else _measure(stage, corpus, texts)
+    print(json.dumps(result))
+
+
+def _run(stage: str, scale: int, corpus: Path, texts: Path) -> dict | None:
+    command = [sys.executable, __file__, "--stage", stage, "--scale", str(scale)]
+    command += ["--corpus", str(corpus), "--texts", str(texts)]
+    proc = subprocess.run(command, env={**os.environ, **SINGLE_THREAD}, capture_output=True, text=True)
+    if proc.returncode:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-8:])
+        print(f"\n{STAGES.get(stage, stage)} failed:\n{tail}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _bench(scale: int, fmt: str) -> int:
+    with tempfile.TemporaryDirectory(prefix="newscompare-bench-") as tmp:
+        corpus = Path(tmp) / f"corpus{SUFFIXES[fmt]}"
+        texts = corpus if fmt == "parquet" else Path(tmp) / "texts.parquet"
+        size = _run("generate", scale, corpus, texts)
+        if size is None:
+            return 1
+        print(
+            f"corpus: {scale:,} articles, {size['words']:,} words, {size['text_mb']:.1f} MB of text "
+            f"({fmt}: {size['disk_mb']:.1f} MB on disk), generated in {size['seconds']:.1f} s, seed {SEED}",
+            flush=True,
+        )
+        results = {stage: _run(stage, scale, corpus, texts) for stage in STAGES}
+
+    text_mb = size["text_mb"]
+    width = max(map(len, STAGES.values()))
+    print(f"\n{'stage':<{width}}  {'seconds':>8}  {'MB/s':>7}  {'peak RSS MB':>11}  {'RSS growth MB':>13}")
+    for stage, label in STAGES.items():
+        r = results[stage]
+        if r is None:
+            print(f"{label:<{width}}  {'failed':>8}")
+            continue
+        print(
+            f"{label:<{width}}  {r['seconds']:>8.2f}  {text_mb / r['seconds']:>7.1f}  "
+            f"{r['peak_mb']:>11.0f}  {r['growth_mb']:>13.0f}"
+        )
+        if r["rows"] not in (None, scale):
+            print(f"  warning: {r['rows']:,} articles loaded, {scale:,} written")
+
+    target = results[TARGET_STAGE]
+    if target is None:
+        verdict = "not measured"
+    else:
+        verdict = "MET" if text_mb / target["seconds"] >= TARGET_MB_S else "NOT MET"
+    print(f"\ntarget: load + clean + tokenize >= {TARGET_MB_S:g} MB/s on one core: {verdict}")
+    print(
+        "MB/s = UTF-8 MB of article bodies / seconds; peak RSS = ru_maxrss of the stage's own "
+        "process, RSS growth = its rise during the timed call"
+    )
+    return 1 if None in results.values() else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10_000, help="articles to generate (default 10000)")
+    parser.add_argument("--format", choices=SUFFIXES, default="parquet", help="corpus file format")
+    parser.add_argument("--stage", choices=["generate", *STAGES], help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        _child(args.stage, args.scale, args.corpus, args.texts)
+        return 0
+    return _bench(args.scale, args.format)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
