@@ -18,6 +18,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis import __version__
+from analysis.cleaning import text_to_raw
 from analysis.corpus import cleaning_log, corpus_fingerprint, raw_span
 from analysis.text import sentences
 
@@ -109,11 +110,16 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _body_html(text: str, spans: Sequence[Sentence]) -> str:
-    """Paragraphs with each sentence in a span; a sentence split by a paragraph break is anchored once."""
+def _body_html(text: str, spans: Sequence[Sentence], embeds: Mapping[int, str] | None = None) -> str:
+    """Paragraphs with each sentence in a span; a sentence split by a paragraph break is anchored once.
+
+    Paragraphs inside an embedded social-media post (``embeds``: paragraph start -> label) are set
+    apart, so a reader can tell the outlet's words from the post it quotes.
+    """
     anchored: set[str] = set()
     paragraphs = []
     for para_start, para_end in _paragraphs(text):
+        embed = (embeds or {}).get(para_start)
         parts, pos = [], para_start
         for span in spans:
             begin, finish = max(span.start, para_start, pos), min(span.end, para_end)
@@ -125,7 +131,10 @@ def _body_html(text: str, spans: Sequence[Sentence]) -> str:
             parts.append(f"<span{anchor_attr}>{_esc(text[begin:finish])}</span>")
             pos = finish
         parts.append(_esc(text[pos:para_end]))
-        paragraphs.append(f"<p>{''.join(parts)}</p>")
+        if embed is None:
+            paragraphs.append(f"<p>{''.join(parts)}</p>")
+        else:
+            paragraphs.append(f'<p class="nc-embed" title="{_esc(embed)}">{"".join(parts)}</p>')
     return "\n".join(paragraphs)
 
 
@@ -158,8 +167,20 @@ def _page(title: str, body: str) -> str:
     )
 
 
+def _embedded_paragraphs(article: dict) -> dict[int, str]:
+    """Clean-text starts of the paragraphs inside an embedded post, each with a label naming it."""
+    labels = {}
+    for start, _ in _paragraphs(article["text"]):
+        raw_start = text_to_raw(article["offset_map"], start, start + 1)[0]
+        for post in article["embeds"]:
+            if post.start <= raw_start < post.end:
+                labels[start] = f"embedded post by {post.author} ({post.handle}), {post.posted}"
+    return labels
+
+
 def _article_page(article: dict, spans: Sequence[Sentence], removed: pd.DataFrame) -> str:
     text, raw = article["text"], article["raw_text"]
+    body_text = _body_html(text, spans, _embedded_paragraphs(article))
     headline = article["headline"] or f"(no headline) {article['article_id']}"
     counts = (
         f"{sum(1 for _ in _paragraphs(text))} paragraphs, {len(spans)} sentences, "
@@ -179,7 +200,7 @@ def _article_page(article: dict, spans: Sequence[Sentence], removed: pd.DataFram
         f'<p><a href="../index.html">All reports</a></p>\n<header>\n<h1>{_esc(headline)}</h1>\n{facts}\n'
         '<p class="nc-muted">Each sentence is anchored as <code>#s&lt;start&gt;-&lt;end&gt;</code>, '
         "its character offsets in the raw file; a linked sentence is highlighted.</p>\n</header>\n"
-        f'<section class="nc-text">\n<h2>Cleaned text</h2>\n{_body_html(text, spans)}\n</section>\n'
+        f'<section class="nc-text">\n<h2>Cleaned text</h2>\n{body_text}\n</section>\n'
         f'<section class="nc-removed">\n<h2>What cleaning removed</h2>\n{_removed_html(removed)}\n</section>'
     )
     return _page(headline, body)

@@ -148,3 +148,25 @@ def test_index_names_its_provenance_and_links_every_page(corpus: pd.DataFrame, t
     assert "<script" not in page
     for link in re.findall(r'href="(articles/[^"]+)"', page):
         assert (reports / link).is_file()
+
+
+def test_embedded_post_is_set_apart_on_the_article_page(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "The minister spoke on Monday about the budget and the deficit.\n"
+        "We will not back down. #budget\n"
+        "— Jane Minister (@janeminister) June 3, 2021\n"
+        "Critics were unimpressed by the speech and said so loudly.\n",
+        encoding="utf-8",
+    )
+    (folder / "metadata.csv").write_text("file,outlet\na.txt,Gazette\n", encoding="utf-8")
+    corpus = load_corpus(folder)
+    (page,) = write_article_pages(corpus, tmp_path / "out")
+    page_html = page.read_text(encoding="utf-8")
+    embedded = re.findall(r'<p class="nc-embed" title="([^"]*)">(.*?)</p>', page_html)
+    assert [title for title, _ in embedded] == [
+        "embedded post by Jane Minister (@janeminister), June 3, 2021"
+    ] * 2
+    assert "We will not back down." in embedded[0][1]
+    assert page_html.count('class="nc-embed"') == 2  # the post and its signature, not the outlet's paragraphs
