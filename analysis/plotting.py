@@ -37,10 +37,12 @@ HOUSE_STYLE = {
 }
 
 
-def new_figure(width: float = 7.0, height: float = 4.0) -> tuple[Figure, plt.Axes]:
-    """A figure and axes in the house style (always an explicit size: defaults vary by version)."""
+def new_figure(width: float = 7.0, height: float = 4.0, rows: int = 1) -> tuple[Figure, plt.Axes]:
+    """A figure and axes (a list of ``rows`` axes when ``rows > 1``) in the house style, always at an
+    explicit size: matplotlib's default size varies between versions."""
     mpl.rcParams.update(HOUSE_STYLE)
-    return plt.subplots(figsize=(width, height), layout="constrained")
+    fig, axes = plt.subplots(rows, 1, figsize=(width, height), layout="constrained", squeeze=False)
+    return fig, axes[0, 0] if rows == 1 else list(axes[:, 0])
 
 
 def save_figure(fig: Figure, data: pd.DataFrame, name: str, folder: str | Path, alt: str) -> Image:

@@ -160,7 +160,9 @@ class AliasTable:
 
     def __init__(self, rows: list[dict[str, str]], origin: str) -> None:
         self.index: dict[str, list[_Alias]] = {}
+        self.spellings: dict[str, list[str]] = {}  # canonical token -> its spellings in the table
         for row in rows:
+            self.spellings.setdefault(row["canonical"].strip(), []).append(row["alias"].strip())
             surfaces = [_bare(m.group()) for m in _TOKEN_RE.finditer(normalise(row["alias"]))]
             if not surfaces:
                 raise ValueError(f"{origin}: alias {row['alias']!r} has no word in it")

@@ -36,7 +36,12 @@ def test_make_report_on_a_users_relative_corpus(tmp_path: Path) -> None:
     env = {**os.environ, "PWD": str(corpus.parent)}
     result = subprocess.run(
         ["make", "-s", "-C", str(ROOT), "report", "CORPUS=my articles", f"BUILD={build}"],
-        cwd=corpus.parent, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=corpus.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     assert _digest(stored) == before, "make report must not touch the stored notebooks or figures/"
@@ -46,7 +51,10 @@ def test_make_report_on_a_users_relative_corpus(tmp_path: Path) -> None:
     notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     assert pages == sorted([f"{n}.html" for n in notebooks] + ["index.html"])
     assert sorted(p.stem for p in (reports / "articles").glob("*.html")) == [
-        "000_6439c62e06d1798b", "003_evil", "004_06805eb31a0cf900"]
+        "000_6439c62e06d1798b",
+        "003_evil",
+        "004_06805eb31a0cf900",
+    ]
     assert (build / "figures" / "01-article-lengths.png").exists()
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert str(corpus) in index and "3" in index

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import __version__
-from analysis.corpus import cleaning_log, corpus_fingerprint, load_corpus
+from analysis.corpus import CorpusWarning, cleaning_log, corpus_fingerprint, load_corpus
 from analysis.reports import (
     evidence_href,
     evidence_table,
@@ -161,7 +161,8 @@ def test_embedded_post_is_set_apart_on_the_article_page(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (folder / "metadata.csv").write_text("file,outlet\na.txt,Gazette\n", encoding="utf-8")
-    corpus = load_corpus(folder)
+    with pytest.warns(CorpusWarning, match="only one article"):
+        corpus = load_corpus(folder)
     (page,) = write_article_pages(corpus, tmp_path / "out")
     page_html = page.read_text(encoding="utf-8")
     embedded = re.findall(r'<p class="nc-embed" title="([^"]*)">(.*?)</p>', page_html)

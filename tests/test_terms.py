@@ -1,0 +1,141 @@
+"""Terms, keyness, stability and concordance, on hand-worked numbers and on the seeds."""
+
+import math
+
+import pytest
+
+from analysis.corpus import raw_span
+from analysis.terms import (
+    PRIOR_FLOOR,
+    dirichlet_prior,
+    keyness,
+    keyness_stability,
+    kwic,
+    log_likelihood,
+    log_odds_dirichlet,
+    similarity,
+    terms,
+    tfidf_terms,
+)
+from analysis.text import tokenize
+
+
+def test_log_odds_dirichlet_against_values_worked_by_hand() -> None:
+    # n_a = n_b = 4, alpha_0 = 2: delta_x = ln(4/2) - ln(2/4) = 2 ln 2; variance = 1/4 + 1/2.
+    table = log_odds_dirichlet({"x": 3, "y": 1}, {"x": 1, "y": 3}, {"x": 1.0, "y": 1.0}).set_index("term")
+    assert table.loc["x", "delta"] == pytest.approx(2 * math.log(2))
+    assert table.loc["x", "variance"] == pytest.approx(0.75)
+    assert table.loc["x", "z"] == pytest.approx(2 * math.log(2) / math.sqrt(0.75))
+    assert table.loc["y", "delta"] == pytest.approx(-2 * math.log(2))
+    assert list(table.index) == ["x", "y"], "sorted by z, the term favouring counts_a first"
+
+
+def test_log_odds_dirichlet_floors_a_term_missing_from_the_prior() -> None:
+    # z is not in the prior: alpha_z = PRIOR_FLOOR and alpha_0 = 2 + PRIOR_FLOOR; n_a = 4, n_b = 1.
+    table = log_odds_dirichlet({"x": 3, "z": 1}, {"x": 1}, {"x": 1.0, "y": 1.0}).set_index("term")
+    a0, f = 2 + PRIOR_FLOOR, PRIOR_FLOOR
+    expected = math.log((1 + f) / (4 + a0 - 1 - f)) - math.log((0 + f) / (1 + a0 - 0 - f))
+    assert table.loc["z", "delta"] == pytest.approx(expected)
+    assert table.loc["z", "variance"] == pytest.approx(1 / (1 + f) + 1 / f)
+
+
+def test_log_likelihood_and_log_ratio_by_hand() -> None:
+    # a: 10 of 100 words, b: 10 of 1000. E_a = 100*20/1100, E_b = 1000*20/1100.
+    table = log_likelihood({"w": 10, "other": 90}, {"w": 10, "other": 990}).set_index("term")
+    e_a, e_b = 100 * 20 / 1100, 1000 * 20 / 1100
+    assert table.loc["w", "g2"] == pytest.approx(2 * (10 * math.log(10 / e_a) + 10 * math.log(10 / e_b)))
+    assert table.loc["w", "log_ratio"] == pytest.approx(math.log2((10 / 100) / (10 / 1000)))
+
+
+def test_terms_keep_acronyms_and_merge_spellings() -> None:
+    found = terms("The US-backed SDF said IS fighters fled Baghuz. US troops stayed in Baghouz.")
+    assert "US" in found and "ISIS" in found and "US-backed" in found
+    assert found.count("Baghouz") == 2 and "baghuz" not in found
+    assert "us" not in found and "is" not in found and "the" not in found
+    assert "ISIS fighters" in found and "fled Baghouz" in found
+    assert "Baghouz US" not in found, "bigrams never cross a sentence boundary"
+
+
+def test_tfidf_tables_carry_no_boilerplate_and_point_at_their_words(seeds) -> None:
+    for by in ("article", "group"):
+        table = tfidf_terms(seeds, by=by, top_n=25)
+        vocabulary = set(" ".join(table["term"]).split())
+        assert not vocabulary & {
+            "icon",
+            "chevron",
+            "bookmarkicon",
+            "image",
+            "read",
+            "article",
+            "source",
+            "mail",
+            "express",
+            "share",
+            "story",
+        }
+        assert (table.groupby("document").size() == 25).all()
+        raw = dict(zip(seeds["article_id"], seeds["raw_text"], strict=True))
+        for row in table.itertuples():
+            words = raw[row.article_id][row.start : row.end]
+            assert row.sentence and row.count >= 1
+            assert words and words in raw[row.article_id], row.term
+        assert (table["articles"] == 5).all() and (table["words"] == 2656).all()
+    groups = tfidf_terms(seeds, by="group", top_n=5)
+    assert sorted(groups["document"].unique()) == sorted(seeds["group"])
+
+
+def test_keyness_per_group_with_effect_sizes(seeds) -> None:
+    table = keyness(seeds, top_n=5)
+    assert sorted(table["group"].unique()) == sorted(seeds["group"])
+    assert (table["count"] >= 2).all() and (table["z"] > 0).all() and (table["log_ratio"] > 0).all()
+    top = table.groupby("group")["term"].first()
+    assert top["unknown: 004_06805eb31a0cf900"] == "encampment"
+    assert top["RT"] == "Kurds"
+    assert set(table.columns) >= {"articles", "words", "g2", "delta"}
+    assert (table.groupby("group")["articles"].first() == 1).all()
+
+
+def test_prior_mixes_corpus_and_general_english_and_minds_acronyms() -> None:
+    prior = dirichlet_prior({"US": 10, "us": 10, "encampment": 10, "the": 10})
+    # The country is looked up by its other spellings, not as the pronoun "us".
+    assert prior["US"] < prior["us"]
+    assert prior["encampment"] < prior["the"]
+    assert sum(prior.values()) == pytest.approx(40)
+
+
+def test_stability_is_a_share_of_200_resamples(seeds) -> None:
+    with pytest.raises(ValueError, match="200"):
+        keyness_stability(seeds, n_boot=50)
+    table = keyness_stability(seeds, top_n=5)
+    assert table["stability"].between(0, 1).all()
+    assert len(table) == len(keyness(seeds, top_n=5))
+    again = keyness_stability(seeds, top_n=5)
+    assert table.equals(again), "a fixed seed gives the same shares"
+
+
+def test_kwic_finds_every_spelling_and_points_into_raw_text(seeds) -> None:
+    hits = kwic(seeds, "Islamic State", window=8)
+    assert set(hits["match"]) >= {"ISIS", "Islamic State", "IS", "Daesh"}
+    assert hits.equals(kwic(seeds, "Daesh", window=8))
+    raw = dict(zip(seeds["article_id"], seeds["raw_text"], strict=True))
+    for row in hits.itertuples():
+        assert raw[row.article_id][row.start : row.end].replace("\u2019", "'") == row.match.replace(
+            "\u2019", "'"
+        )
+        # The window counts tokens; the right context may open with the possessive the match dropped.
+        right = row.right.removeprefix("\u2019s").removeprefix("'s")
+        assert len(tokenize(row.left)) <= 8 and len(tokenize(right)) <= 8
+    pair = kwic(seeds, "terror group")
+    assert len(pair) >= 3 and set(pair["match"].str.lower()) == {"terror group"}
+    first = pair.iloc[0]
+    text = seeds.set_index("article_id").loc[first.article_id, "text"]
+    position = text.index("terror group")
+    assert raw_span(seeds, first.article_id, position, position + 12) == (first.start, first.end)
+
+
+def test_similarity_matrix(seeds) -> None:
+    matrix = similarity(seeds)
+    assert matrix.shape == (5, 5)
+    assert (matrix.to_numpy().diagonal() == 1).all()
+    assert (matrix == matrix.T).all().all()
+    assert ((matrix >= 0) & (matrix <= 1)).all().all()
