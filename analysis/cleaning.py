@@ -133,7 +133,6 @@ def _ui_words() -> frozenset[str]:
 
 _LINE_CONTENT = re.compile(r"[^\s][^\r\n]*")  # a line from its first visible character
 _TERMINAL = re.compile(r"""[.!?:;,…]['"’”)\]]*$""")
-_WORD = re.compile(r"\S+")
 
 
 @dataclass

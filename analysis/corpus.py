@@ -42,6 +42,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "newspaper",
         "domain",
     ),
+    "outlet_evidence": ("outlet_evidence", "evidence"),
     "headline": ("headline", "title", "heading", "hed"),
     "published": (
         "published",
@@ -199,7 +200,7 @@ def _read_metadata(folder: Path) -> dict[str, dict[str, str]] | None:
         _warn(str(folder), "no metadata.csv; outlets are taken from the text where it names them")
         return None
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    columns = _map_columns(table.columns, path)
+    columns = _map_columns(table.columns)
     if "id" not in columns:
         raise CorpusError(
             f"{path}: no 'file' column to match rows to files; columns are {list(table.columns)}"
@@ -209,11 +210,11 @@ def _read_metadata(folder: Path) -> dict[str, dict[str, str]] | None:
         name = record[columns["id"]].strip()
         rows[name if name.lower().endswith(".txt") else f"{name}.txt"] = {
             key: record[column].strip() for key, column in columns.items() if key not in {"id", "text"}
-        } | ({"outlet_evidence": record["outlet_evidence"].strip()} if "outlet_evidence" in record else {})
+        }
     return rows
 
 
-def _map_columns(columns: Iterable[str], where: Path) -> dict[str, str]:
+def _map_columns(columns: Iterable[str]) -> dict[str, str]:
     """Map the corpus's column names to a table's columns through the synonyms."""
     lower = {str(c).strip().lower(): str(c) for c in columns}
     mapped = {}
@@ -237,7 +238,7 @@ def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
             table = pd.read_csv(path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",")
     except (ValueError, OSError, UnicodeDecodeError) as error:
         raise CorpusError(f"{path}: cannot be read as a {suffix[1:]} table ({error})") from None
-    columns = _map_columns(table.columns, path)
+    columns = _map_columns(table.columns)
     if "text" not in columns:
         raise CorpusError(
             f"{path}: no text column (looked for {', '.join(COLUMN_SYNONYMS['text'])}); "
@@ -269,7 +270,7 @@ def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
                 raw,
                 "table",
                 field("outlet"),
-                "",
+                field("outlet_evidence"),
                 field("headline"),
                 field("published"),
                 field("url"),

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -475,12 +474,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
         result.extend(_line_sentences(line, position))
         position += len(line) + 1
     return result
-
-
-def sentence_index(spans: list[tuple[int, int]], offset: int) -> int:
-    """Index of the sentence in ``spans`` that contains ``offset`` (or the last one before it)."""
-    starts = [s for s, _ in spans]
-    return max(bisect_right(starts, offset) - 1, 0)
 
 
 # --- explaining the policy -----------------------------------------------------------------------

@@ -136,6 +136,7 @@ def test_tables_with_synonym_columns(tmp_path: Path, suffix: str) -> None:
             "Title": ["Flood defences", "Rail strike"],
             "body": [ARTICLE, OTHER],
             "publisher": ["Gazette", ""],
+            "evidence": ["masthead on the front page", ""],
             "date": ["2020-01-02", ""],
             "link": ["https://e.org/1", ""],
         }
@@ -153,6 +154,7 @@ def test_tables_with_synonym_columns(tmp_path: Path, suffix: str) -> None:
     assert list(corpus["article_id"]) == ["x1", "x2"]
     assert list(corpus["outlet"]) == ["Gazette", "unknown"]
     assert list(corpus["group"]) == ["Gazette", "unknown: x2"]
+    assert list(corpus["outlet_evidence"]) == ["masthead on the front page", "none"]
     assert corpus.loc[0, "headline"] == "Flood defences"
     assert corpus.loc[0, "published"] == "2020-01-02"
     assert corpus.loc[0, "text"].startswith("The council approved")
