@@ -43,7 +43,7 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-## Speed and memory of load + clean + tokenize on a generated corpus of SCALE articles.
+## Speed and memory of load, tokenize and TF-IDF + keyness on a generated corpus of SCALE articles.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --scale $(SCALE)
 

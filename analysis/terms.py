@@ -19,152 +19,236 @@ Every table says how many articles and words it rests on (``articles``, ``words`
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from itertools import pairwise
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain, compress
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
+from wordfreq import word_frequency
 
 from analysis.cleaning import text_to_raw
-from analysis.text import Token, load_aliases, sentences, token_spans, tokenize
+from analysis.text import load_aliases, sentence_token_spans, sentence_tokens, sentences, token_spans
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 PRIOR_FLOOR = 0.01  # pseudo-count of a term missing from the prior (too rare to be listed)
 BACKGROUND_WEIGHT = 0.5  # share of the prior drawn from general English (wordfreq), the rest from the corpus
+TFIDF_SETTINGS = {"sublinear_tf": True, "smooth_idf": True, "norm": "l2"}
+
+T = TypeVar("T")
 
 
+@lru_cache(maxsize=1 << 18)
 def _is_term(token: str) -> bool:
     return token not in STOP_WORDS and any(c.isalpha() for c in token)
 
 
+def _adjacent_terms(items: Sequence[T], keep: Sequence[bool]) -> list[tuple[T, T]]:
+    """Pairs of neighbouring items that are both terms: the bigrams."""
+    return [(a, b) for a, b, x, y in zip(items, items[1:], keep, keep[1:], strict=False) if x and y]
+
+
+def _terms_of(words: Sequence[str]) -> list[str]:
+    """Unigrams then bigrams of one sentence's tokens."""
+    keep = list(map(_is_term, words))
+    return list(compress(words, keep)) + [f"{a} {b}" for a, b in _adjacent_terms(words, keep)]
+
+
 def sentence_terms(text: str) -> list[list[tuple[str, int, int]]]:
     """Per sentence of ``text``: its terms (unigrams and bigrams) with their offsets into ``text``."""
-    tokens = token_spans(text)
     out = []
-    k = 0
-    for start, end in sentences(text):
-        inside: list[Token] = []
-        while k < len(tokens) and tokens[k].start < end:
-            if tokens[k].start >= start:
-                inside.append(tokens[k])
-            k += 1
-        terms = [(t.token, t.start, t.end) for t in inside if _is_term(t.token)]
-        terms += [
-            (f"{a.token} {b.token}", a.start, b.end)
-            for a, b in pairwise(inside)
-            if _is_term(a.token) and _is_term(b.token)
-        ]
-        out.append(terms)
+    for tokens in sentence_token_spans(text):
+        keep = [_is_term(t.token) for t in tokens]
+        found = [(t.token, t.start, t.end) for t in compress(tokens, keep)]
+        found += [(f"{a.token} {b.token}", a.start, b.end) for a, b in _adjacent_terms(tokens, keep)]
+        out.append(found)
     return out
 
 
 def terms(text: str) -> list[str]:
-    """The terms of ``text`` (the analyzer given to ``TfidfVectorizer``)."""
-    return [term for sentence in sentence_terms(text) for term, _, _ in sentence]
+    """The terms of ``text``: what :func:`tfidf_vectorizer` and every table here count."""
+    return [term for words in sentence_tokens(text) for term in _terms_of(words)]
 
 
-def _words(texts: Iterable[str]) -> int:
-    """Words as everywhere in the project: tokens of the clean text, function words included."""
-    return sum(len(tokenize(text)) for text in texts)
+# --- counting --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """Term counts of a sequence of texts from one tokenizing pass: all the term tables need."""
+
+    matrix: sparse.csr_matrix  # texts x terms
+    vocabulary: np.ndarray  # the terms, in order of first use
+    words: np.ndarray  # tokens per text, function words included
+
+
+def count_terms(texts: Iterable[str]) -> TermCounts:
+    """Count the terms of every text (what ``CountVectorizer(analyzer=terms)`` gives, faster: the
+    words are counted in the same pass, and repeats are counted in C by ``Counter``)."""
+    vocabulary: dict[str, int] = {}
+    columns, values = array("i"), array("i")  # C ints: 10^8 entries must fit in memory
+    row_ends, words = [0], []
+    for text in texts:
+        by_sentence = sentence_tokens(text)
+        words.append(sum(map(len, by_sentence)))
+        found = Counter(chain.from_iterable(map(_terms_of, by_sentence)))
+        new = [term for term in found if term not in vocabulary]
+        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
+        columns.extend(map(vocabulary.__getitem__, found))
+        values.extend(found.values())
+        row_ends.append(len(columns))
+    matrix = sparse.csr_matrix(
+        (
+            np.frombuffer(values, dtype=np.int32),
+            np.frombuffer(columns, dtype=np.int32),
+            np.array(row_ends, dtype=np.int64),
+        ),
+        shape=(len(row_ends) - 1, len(vocabulary)),
+    )
+    return TermCounts(matrix, np.array(list(vocabulary), dtype=object), np.array(words, dtype=np.int64))
+
+
+def _group_rows(groups: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """The sorted group names and a groups x texts 0/1 matrix that sums texts into groups."""
+    names, codes = np.unique(np.asarray(groups, dtype=object), return_inverse=True)
+    indicator = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int32), (codes, np.arange(len(codes)))), shape=(len(names), len(codes))
+    )
+    return names, indicator
 
 
 # --- TF-IDF ----------------------------------------------------------------------------------------
 
 
 def tfidf_vectorizer() -> TfidfVectorizer:
-    """The project's TF-IDF settings (see the module docstring)."""
-    return TfidfVectorizer(analyzer=terms, sublinear_tf=True, smooth_idf=True, norm="l2")
+    """The project's TF-IDF settings as a scikit-learn vectorizer, for use in a user's own pipeline;
+    the tables here get the same numbers from :func:`count_terms` and ``TfidfTransformer``."""
+    return TfidfVectorizer(analyzer=terms, **TFIDF_SETTINGS)
 
 
-def _documents(corpus: pd.DataFrame, by: str) -> pd.DataFrame:
-    """One document per article (``by="article"``) or per comparison group (``by="group"``)."""
-    if by == "article":
-        return corpus[["article_id", "group", "text"]].rename(columns={"article_id": "document"})
-    if by == "group":
-        grouped = corpus.groupby("group", sort=True)["text"].agg("\n".join)
-        return pd.DataFrame({"document": grouped.index, "group": grouped.index, "text": grouped.to_numpy()})
-    raise ValueError(f"by must be 'article' or 'group', not {by!r}")
+def tfidf_matrix(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """TF-IDF weights of a count matrix with the project's settings (see the module docstring)."""
+    return TfidfTransformer(**TFIDF_SETTINGS).fit_transform(counts).tocsr()
 
 
-def tfidf_terms(corpus: pd.DataFrame, by: str = "article", top_n: int = 10) -> pd.DataFrame:
+def _top_of_row(scores: np.ndarray, columns: np.ndarray, vocabulary: np.ndarray, n: int) -> list[int]:
+    """The columns of the ``n`` highest scores, ties broken by term; a partial sort keeps it fast."""
+    if len(scores) > n:
+        threshold = np.partition(scores, len(scores) - n)[len(scores) - n]
+        chosen = scores >= threshold
+        scores, columns = scores[chosen], columns[chosen]
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], vocabulary[columns[i]]))
+    return [int(columns[i]) for i in order[:n]]
+
+
+def tfidf_terms(
+    corpus: pd.DataFrame, by: str = "article", top_n: int = 10, counts: TermCounts | None = None
+) -> pd.DataFrame:
     """The ``top_n`` terms of each article or group by TF-IDF, each with its first occurrence.
 
     Columns: ``document, group, rank, term, tfidf, count, article_id, start, end, sentence``, with
-    ``start``/``end`` the term's first occurrence in that article's ``raw_text`` and ``sentence``
-    the sentence around it; then ``articles`` and ``words``, what the table rests on.
+    ``count`` the term's uses in the document, ``start``/``end`` its first occurrence in that
+    article's ``raw_text`` and ``sentence`` the sentence around it; then ``articles`` and
+    ``words``, what the table rests on. A group's document is the sum of its articles' counts.
+    ``counts``, :func:`count_terms` of ``corpus["text"]``, saves counting again.
     """
-    documents = _documents(corpus, by)
-    vectorizer = tfidf_vectorizer()
-    matrix = vectorizer.fit_transform(documents["text"])
-    vocabulary = vectorizer.get_feature_names_out()
+    counts = count_terms(corpus["text"]) if counts is None else counts
+    if by == "article":
+        documents, groups, matrix = list(corpus["article_id"]), list(corpus["group"]), counts.matrix
+    elif by == "group":
+        names, indicator = _group_rows(corpus["group"])
+        documents, groups, matrix = list(names), list(names), (indicator @ counts.matrix).tocsr()
+    else:
+        raise ValueError(f"by must be 'article' or 'group', not {by!r}")
+    weights = tfidf_matrix(matrix)
     rows = []
-    for row, document in enumerate(documents.itertuples(index=False)):
-        scores = matrix.getrow(row).toarray().ravel()
-        ranked = sorted((i for i in np.flatnonzero(scores)), key=lambda i: (-scores[i], vocabulary[i]))
-        for rank, i in enumerate(ranked[:top_n], start=1):
-            rows.append(
-                {
-                    "document": document.document,
-                    "group": document.group,
-                    "rank": rank,
-                    "term": vocabulary[i],
-                    "tfidf": round(float(scores[i]), 4),
-                }
-            )
-    table = pd.DataFrame(rows, columns=["document", "group", "rank", "term", "tfidf"])
-    evidence = first_occurrences(corpus, table, by)
+    for row, (document, group) in enumerate(zip(documents, groups, strict=True)):
+        part = slice(weights.indptr[row], weights.indptr[row + 1])
+        top = _top_of_row(weights.data[part], weights.indices[part], counts.vocabulary, top_n)
+        rows += [
+            {
+                "document": document,
+                "group": group,
+                "rank": rank,
+                "term": counts.vocabulary[column],
+                "tfidf": round(float(weights[row, column]), 4),
+                "count": int(matrix[row, column]),
+            }
+            for rank, column in enumerate(top, start=1)
+        ]
+    table = pd.DataFrame(rows, columns=["document", "group", "rank", "term", "tfidf", "count"])
+    evidence = first_occurrences(corpus, table, by, counts).drop(columns="count")
     table = pd.concat([table, evidence], axis=1)
     table["articles"] = len(corpus)
-    table["words"] = _words(corpus["text"])
+    table["words"] = int(counts.words.sum())
     return table
 
 
-def first_occurrences(corpus: pd.DataFrame, table: pd.DataFrame, by: str = "group") -> pd.DataFrame:
+def first_occurrences(
+    corpus: pd.DataFrame, table: pd.DataFrame, by: str = "group", counts: TermCounts | None = None
+) -> pd.DataFrame:
     """For each row of ``table`` (columns ``term`` and ``document`` or ``group``), the count of the
-    term in that document and its first occurrence: ``count, article_id, start, end, sentence``."""
-    key = "document" if by == "article" else "group"
-    index = _occurrence_index(corpus)
+    term in that document and its first occurrence: ``count, article_id, start, end, sentence``.
+
+    ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. Only the
+    article holding each first occurrence is tokenized again, with offsets, so a table of a few
+    rows stays cheap on a large corpus.
+    """
+    counts = count_terms(corpus["text"]) if counts is None else counts
+    by_term = counts.matrix.tocsc()
+    by_term.sort_indices()
+    column_of = {term: i for i, term in enumerate(counts.vocabulary)}
+    keys = corpus["article_id"] if by == "article" else corpus["group"]
+    members = pd.Series(range(len(corpus))).groupby(keys.to_numpy()).agg(np.array)
+    terms_by_article: dict[int, list] = {}
     rows = []
-    for document, term in zip(table[key], table["term"], strict=True):
-        articles = (
-            [document] if by == "article" else list(corpus.loc[corpus["group"] == document, "article_id"])
-        )
-        found = [index[a][term] for a in articles if term in index[a]]
-        count = sum(n for n, *_ in found)
-        first = found[0] if found else (0, "", -1, -1, "")
+    for document, term in zip(table["document" if by == "article" else "group"], table["term"], strict=True):
+        column = column_of.get(term)
+        using = np.array([], dtype=int) if column is None else by_term[:, column].indices
+        using = using[np.isin(using, members[document])]
+        if len(using) == 0:
+            rows.append({"count": 0, "article_id": "", "start": -1, "end": -1, "sentence": ""})
+            continue
+        first = int(using[0])
+        if first not in terms_by_article:
+            text = corpus["text"].iat[first]
+            terms_by_article[first] = list(zip(sentences(text), sentence_terms(text), strict=True))
+        start, end, sentence = _first_use(terms_by_article[first], term)
+        text = corpus["text"].iat[first]
+        raw_start, raw_end = text_to_raw(corpus["offset_map"].iat[first], start, end)
         rows.append(
-            {"count": count, "article_id": first[1], "start": first[2], "end": first[3], "sentence": first[4]}
+            {
+                "count": int(by_term[using, column].sum()),
+                "article_id": corpus["article_id"].iat[first],
+                "start": raw_start,
+                "end": raw_end,
+                "sentence": text[sentence[0] : sentence[1]],
+            }
         )
     return pd.DataFrame(rows, columns=["count", "article_id", "start", "end", "sentence"])
 
 
-def _occurrence_index(corpus: pd.DataFrame) -> dict[str, dict[str, tuple[int, str, int, int, str]]]:
-    """Per article, per term: (count, article_id, raw start, raw end, sentence) of its first use."""
-    index = {}
-    for article_id, text, offset_map in zip(
-        corpus["article_id"], corpus["text"], corpus["offset_map"], strict=True
-    ):
-        spans = sentences(text)
-        per_term: dict[str, list] = {}
-        for (s_start, s_end), found in zip(spans, sentence_terms(text), strict=True):
-            for term, start, end in found:
-                if term in per_term:
-                    per_term[term][0] += 1
-                else:
-                    raw_start, raw_end = text_to_raw(offset_map, start, end)
-                    per_term[term] = [1, article_id, raw_start, raw_end, text[s_start:s_end]]
-        index[article_id] = {term: tuple(v) for term, v in per_term.items()}
-    return index
+def _first_use(
+    by_sentence: list[tuple[tuple[int, int], list[tuple[str, int, int]]]], term: str
+) -> tuple[int, int, tuple[int, int]]:
+    """Clean-text span of the first use of ``term``, and the span of its sentence."""
+    for sentence, found in by_sentence:
+        for name, start, end in found:
+            if name == term:
+                return start, end, sentence
+    raise KeyError(f"{term!r} is counted but not found: the two tokenizing paths disagree")
 
 
 def similarity(corpus: pd.DataFrame) -> pd.DataFrame:
     """Cosine similarity of the articles' TF-IDF vectors, labelled by article id."""
-    matrix = tfidf_vectorizer().fit_transform(corpus["text"])
-    values = cosine_similarity(matrix)
+    values = cosine_similarity(tfidf_matrix(count_terms(corpus["text"]).matrix))
     ids = list(corpus["article_id"])
     return pd.DataFrame(np.round(values, 3), index=pd.Index(ids, name="article_id"), columns=ids)
 
@@ -214,17 +298,10 @@ def log_likelihood(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> 
     ``log_ratio`` is log2 of the ratio of relative frequencies, with 0.5 added to a zero count;
     positive favours ``counts_a``. Columns: ``term, count_a, count_b, g2, log_ratio``.
     """
-    n_a, n_b = sum(counts_a.values()), sum(counts_b.values())
     vocabulary = sorted(set(counts_a) | set(counts_b))
     a = np.array([counts_a.get(w, 0) for w in vocabulary], dtype=float)
     b = np.array([counts_b.get(w, 0) for w in vocabulary], dtype=float)
-    expected_a = n_a * (a + b) / (n_a + n_b)
-    expected_b = n_b * (a + b) / (n_a + n_b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g2 = 2 * (
-            np.where(a > 0, a * np.log(a / expected_a), 0) + np.where(b > 0, b * np.log(b / expected_b), 0)
-        )
-    log_ratio = np.log2((np.where(a > 0, a, 0.5) / n_a) / (np.where(b > 0, b, 0.5) / n_b))
+    g2, log_ratio = _g2_log_ratio(a, b, sum(counts_a.values()), sum(counts_b.values()))
     return pd.DataFrame(
         {
             "term": vocabulary,
@@ -236,11 +313,20 @@ def log_likelihood(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> 
     )
 
 
+def _g2_log_ratio(a: np.ndarray, b: np.ndarray, n_a: float, n_b: float) -> tuple[np.ndarray, np.ndarray]:
+    expected_a = n_a * (a + b) / (n_a + n_b)
+    expected_b = n_b * (a + b) / (n_a + n_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g2 = 2 * (
+            np.where(a > 0, a * np.log(a / expected_a), 0) + np.where(b > 0, b * np.log(b / expected_b), 0)
+        )
+    log_ratio = np.log2((np.where(a > 0, a, 0.5) / n_a) / (np.where(b > 0, b, 0.5) / n_b))
+    return g2, log_ratio
+
+
 def _background_frequency(term: str) -> float:
     """Frequency of a unigram in general English (wordfreq), minding acronyms that collide with
     function words: "US" is looked up by its other spellings ("United States", "U.S.", ...)."""
-    from wordfreq import word_frequency
-
     if " " in term:
         return 0.0  # wordfreq's phrase estimate is too coarse for bigrams; the corpus part serves
     if term.lower() in STOP_WORDS or term.isupper():
@@ -251,6 +337,18 @@ def _background_frequency(term: str) -> float:
     return word_frequency(term.lower(), "en")
 
 
+def _prior(vocabulary: Sequence[str], counts: np.ndarray, strength: float | None = None) -> np.ndarray:
+    """Prior pseudo-counts of ``vocabulary`` given its corpus ``counts`` (see :func:`dirichlet_prior`)."""
+    total = counts.sum()
+    if total == 0:
+        return np.zeros(len(counts))
+    strength = float(total if strength is None else strength)
+    english = np.array([_background_frequency(term) for term in vocabulary])
+    english_share = english / (english.sum() or 1.0)
+    mixed = BACKGROUND_WEIGHT * english_share + (1 - BACKGROUND_WEIGHT) * counts / total
+    return np.maximum(strength * mixed, PRIOR_FLOOR)
+
+
 def dirichlet_prior(counts: Mapping[str, int], strength: float | None = None) -> dict[str, float]:
     """Prior pseudo-counts mixing the corpus's own term shares with general English (wordfreq).
 
@@ -259,52 +357,65 @@ def dirichlet_prior(counts: Mapping[str, int], strength: float | None = None) ->
     use the whole corpus as prior). Mixing in general English keeps a word that is rare everywhere
     but frequent in one short article from looking key on its own.
     """
-    total = sum(counts.values())
-    if total == 0:
-        return {}
-    strength = float(total if strength is None else strength)
-    english = {term: _background_frequency(term) for term in counts}
-    english_total = sum(english.values()) or 1.0
-    return {
-        term: max(
-            strength
-            * (BACKGROUND_WEIGHT * english[term] / english_total + (1 - BACKGROUND_WEIGHT) * count / total),
-            PRIOR_FLOOR,
-        )
-        for term, count in counts.items()
-    }
+    vocabulary = list(counts)
+    alpha = _prior(vocabulary, np.array([counts[t] for t in vocabulary], dtype=float), strength)
+    return dict(zip(vocabulary, alpha.tolist(), strict=True))
 
 
-def group_counts(corpus: pd.DataFrame) -> dict[str, Counter]:
-    """Term counts per comparison group."""
-    counts: dict[str, Counter] = {}
-    for group, text in zip(corpus["group"], corpus["text"], strict=True):
-        counts.setdefault(group, Counter()).update(terms(text))
-    return dict(sorted(counts.items()))
+def group_counts(
+    corpus: pd.DataFrame, counts: TermCounts | None = None
+) -> tuple[np.ndarray, sparse.csr_matrix, TermCounts]:
+    """Sorted group names, their groups x terms count matrix, and the per-article counts."""
+    counts = count_terms(corpus["text"]) if counts is None else counts
+    names, indicator = _group_rows(corpus["group"])
+    return names, (indicator @ counts.matrix).tocsr(), counts
 
 
-def keyness(corpus: pd.DataFrame, top_n: int = 10, min_count: int = 2) -> pd.DataFrame:
+def keyness(
+    corpus: pd.DataFrame, top_n: int = 10, min_count: int = 2, counts: TermCounts | None = None
+) -> pd.DataFrame:
     """Each group against all the others: the ``top_n`` terms by log-odds z-score, with G² and
     Log Ratio beside them. Terms used fewer than ``min_count`` times in the group are left out.
 
     Columns: ``group, rank, term, count, count_rest, delta, z, g2, log_ratio, articles, words``.
+    ``counts``, :func:`count_terms` of ``corpus["text"]``, saves counting again.
     """
-    counts = group_counts(corpus)
-    everything = sum(counts.values(), Counter())
-    prior = dirichlet_prior(everything)
+    names, by_group, counts = group_counts(corpus, counts)
+    total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
+    alpha = _prior(counts.vocabulary, total)
+    alpha_0, n_total = alpha.sum(), total.sum()
     frames = []
-    for group, own in counts.items():
-        rest = everything - own
-        scored = log_odds_dirichlet(own, rest, prior)
-        scored = scored.merge(log_likelihood(own, rest), on="term")
-        scored = scored[scored["count_a"] >= min_count].head(top_n)
-        frames.append(scored.assign(group=group, rank=range(1, len(scored) + 1)))
-    columns = ["group", "rank", "term", "count_a", "count_b", "delta", "z", "g2", "log_ratio"]
-    table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    table = table.rename(columns={"count_a": "count", "count_b": "count_rest"})
+    for row, group in enumerate(names):
+        part = slice(by_group.indptr[row], by_group.indptr[row + 1])
+        candidates = by_group.data[part] >= min_count
+        columns = by_group.indices[part][candidates]
+        own = by_group.data[part][candidates].astype(float)
+        rest = total[columns] - own
+        n_own = float(by_group.data[part].sum())
+        delta, variance = _log_odds(own, rest, alpha[columns], alpha_0, n_own, n_total - n_own)
+        z = delta / np.sqrt(variance)
+        top = _top_of_row(z, np.arange(len(columns)), counts.vocabulary[columns], top_n)
+        g2, log_ratio = _g2_log_ratio(own[top], rest[top], n_own, n_total - n_own)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "group": group,
+                    "rank": range(1, len(top) + 1),
+                    "term": counts.vocabulary[columns[top]],
+                    "count": own[top].astype(int),
+                    "count_rest": rest[top].astype(int),
+                    "delta": delta[top],
+                    "z": z[top],
+                    "g2": g2,
+                    "log_ratio": log_ratio,
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
     table[["delta", "z", "g2", "log_ratio"]] = table[["delta", "z", "g2", "log_ratio"]].round(3)
-    table["articles"] = table["group"].map(corpus.groupby("group").size())
-    table["words"] = table["group"].map(corpus.groupby("group")["text"].agg(_words))
+    sizes = pd.DataFrame({"group": corpus["group"], "words": counts.words}).groupby("group")["words"]
+    table["articles"] = table["group"].map(sizes.size())
+    table["words"] = table["group"].map(sizes.sum())
     return table
 
 
@@ -318,21 +429,24 @@ def keyness_stability(
     """
     if n_boot < 200:
         raise ValueError("use at least 200 resamples: fewer give shares too coarse to compare")
-    full = keyness(corpus, top_n=top_n, min_count=min_count)
-    counts = group_counts(corpus)
-    everything = sum(counts.values(), Counter())
-    prior = dirichlet_prior(everything)
-    alpha_0 = sum(prior.values())
+    names, by_group, counts = group_counts(corpus)
+    full = keyness(corpus, top_n=top_n, min_count=min_count, counts=counts)
+    total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
+    alpha = _prior(counts.vocabulary, total)
+    alpha_0, n_total = alpha.sum(), total.sum()
     rng = np.random.default_rng(seed)
     rows = []
-    for group, own in counts.items():
+    for row, group in enumerate(names):
         # Only the group's own terms can reach its top: the others have a count of 0 < min_count.
-        vocabulary = sorted(own)
+        own_columns = np.sort(by_group.indices[by_group.indptr[row] : by_group.indptr[row + 1]])
+        vocabulary = counts.vocabulary[own_columns]
+        order = np.argsort(vocabulary.astype(str), kind="stable")  # ties go to the earlier term
+        own_columns, vocabulary = own_columns[order], vocabulary[order]
         position = {term: i for i, term in enumerate(vocabulary)}
         sentence_rows = [
-            Counter(t for t, _, _ in sentence)
+            Counter(_terms_of(tokens))
             for text in corpus.loc[corpus["group"] == group, "text"]
-            for sentence in sentence_terms(text)
+            for tokens in sentence_tokens(text)
         ]
         matrix = sparse.csr_matrix(
             (
@@ -348,17 +462,15 @@ def keyness_stability(
             len(sentence_rows), np.full(len(sentence_rows), 1 / len(sentence_rows)), size=n_boot
         )
         y_a = np.asarray((sparse.csr_matrix(weights) @ matrix).todense(), dtype=float)
-        rest = everything - own
-        y_b = np.array([rest.get(t, 0) for t in vocabulary], dtype=float)
-        alpha = np.array([prior[t] for t in vocabulary])
+        n_own = float(by_group[row].sum())
+        y_b = total[own_columns] - np.asarray(by_group[row, own_columns].todense(), dtype=float).ravel()
         delta, variance = _log_odds(
-            y_a, y_b, alpha, alpha_0, y_a.sum(axis=1, keepdims=True), sum(rest.values())
+            y_a, y_b, alpha[own_columns], alpha_0, y_a.sum(axis=1, keepdims=True), n_total - n_own
         )
         z = np.where(y_a >= min_count, delta / np.sqrt(variance), -np.inf)
-        # Stable sort on -z over the alphabetical vocabulary: ties go to the earlier term, as in keyness.
         tops = np.argsort(-z, axis=1, kind="stable")[:, :top_n]
         kept = Counter(
-            vocabulary[i] for row, top in zip(z, tops, strict=True) for i in top if row[i] > -np.inf
+            vocabulary[i] for values, top in zip(z, tops, strict=True) for i in top if values[i] > -np.inf
         )
         rows += [
             {"group": group, "term": t, "stability": kept[t] / n_boot}

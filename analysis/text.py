@@ -249,11 +249,12 @@ def _capital_acronym_means_alias(word: str, before: str | None, after: str | Non
 
 
 class _Line:
-    """One line of normalised text; word offsets and capitalisation are worked out only on demand."""
+    """One sentence of normalised text on its line; word offsets and shouting are worked out on demand."""
 
-    def __init__(self, text: str, words: list[_Word]) -> None:
+    def __init__(self, text: str, words: list[_Word], line: str) -> None:
         self.text = text
         self.words = words
+        self.line = line
         self._matches: list[re.Match[str]] | None = None
         self._capitals: bool | None = None
 
@@ -270,7 +271,7 @@ class _Line:
     @property
     def capitals(self) -> bool:
         if self._capitals is None:
-            letters = [c for c in self.text if c.isalpha()]
+            letters = [c for c in self.line if c.isalpha()]
             self._capitals = len(letters) > 3 and not any(c.islower() for c in letters)
         return self._capitals
 
@@ -304,25 +305,28 @@ def _no_clause_break(gap: str) -> bool:
 
 
 def _line_tokens(
-    text: str, offset: int, table: AliasTable, surnames: dict[str, str], with_spans: bool
+    text: str, offset: int, table: AliasTable, surnames: dict[str, str], with_spans: bool, line: str
 ) -> list:
-    """Tokens of one line: plain strings, or :class:`Token` with spans when ``with_spans``."""
+    """Tokens of one sentence (``line`` is the whole line it stands on, to tell a shouted line):
+    plain strings, or :class:`Token` with spans when ``with_spans``."""
     surfaces = _TOKEN_RE.findall(text)
     if not with_spans:
-        # Fast path, at C speed: no alias can start on this line and no surname is known in it.
+        # Fast path, at C speed: no alias can start here and no surname is known in it.
+        for surface in set(surfaces).difference(table.defaults):
+            table.word(surface)  # look up only the surfaces never seen before
         tokens = list(map(table.defaults.get, surfaces))
-        if None in tokens:
+        if None in tokens:  # the cache filled up and was cleared on the way
             tokens = [table.word(s).default for s in surfaces]
         if table.special.isdisjoint(surfaces) and (not surnames or surnames.keys().isdisjoint(tokens)):
             return tokens
-    line = _Line(text, [table.word(s) for s in surfaces])
-    words = line.words
+    sentence = _Line(text, [table.word(s) for s in surfaces], line)
+    words = sentence.words
     out: list = []
     i, n = 0, len(words)
     while i < n:
         word = words[i]
         token, width = word.default, 1
-        alias = line.alias_at(i) if word.candidates else None
+        alias = sentence.alias_at(i) if word.candidates else None
         first = i
         if alias is not None:
             token, width = alias.canonical, len(alias.words)
@@ -335,7 +339,7 @@ def _line_tokens(
             token = surnames[word.key]
         if with_spans:
             last = i + width - 1
-            start, end = line.matches[first].start(), line.matches[last].end() - words[last].trim
+            start, end = sentence.matches[first].start(), sentence.matches[last].end() - words[last].trim
             out.append(Token(token, offset + start, offset + end))
         else:
             out.append(token)
@@ -343,25 +347,38 @@ def _line_tokens(
     return out
 
 
-def _tokens(text: str, with_spans: bool, aliases: AliasTable | None) -> list:
+def _sentence_tokens(text: str, with_spans: bool, aliases: AliasTable | None) -> list[list]:
+    """Tokens per sentence of :func:`sentences`: a name never runs across a sentence boundary,
+    and a surname resolves to the full name given in any earlier sentence."""
     table = load_aliases() if aliases is None else aliases
     surnames: dict[str, str] = {}
-    out: list = []
+    out: list[list] = []
     offset = 0
     for line in normalise(text).split("\n"):
-        out.extend(_line_tokens(line, offset, table, surnames, with_spans))
+        for start, end in _line_sentences(line, 0):
+            out.append(_line_tokens(line[start:end], offset + start, table, surnames, with_spans, line))
         offset += len(line) + 1
     return out
 
 
+def sentence_tokens(text: str, aliases: AliasTable | None = None) -> list[list[str]]:
+    """Canonical tokens of each sentence of ``text`` (one list per span of :func:`sentences`)."""
+    return _sentence_tokens(text, False, aliases)
+
+
+def sentence_token_spans(text: str, aliases: AliasTable | None = None) -> list[list[Token]]:
+    """:func:`sentence_tokens` with each token's ``(start, end)`` offsets into ``text``."""
+    return _sentence_tokens(text, True, aliases)
+
+
 def token_spans(text: str, aliases: AliasTable | None = None) -> list[Token]:
     """Canonical tokens of ``text`` with their ``(start, end)`` offsets into ``text``."""
-    return _tokens(text, True, aliases)
+    return [token for sentence in _sentence_tokens(text, True, aliases) for token in sentence]
 
 
 def tokenize(text: str, aliases: AliasTable | None = None) -> list[str]:
     """Canonical tokens of ``text``, in order (see the module docstring for the policy)."""
-    return _tokens(text, False, aliases)
+    return [token for sentence in _sentence_tokens(text, False, aliases) for token in sentence]
 
 
 # --- sentences -----------------------------------------------------------------------------------

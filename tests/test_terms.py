@@ -2,12 +2,16 @@
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.corpus import raw_span
 from analysis.terms import (
     PRIOR_FLOOR,
+    count_terms,
     dirichlet_prior,
+    first_occurrences,
     keyness,
     keyness_stability,
     kwic,
@@ -15,9 +19,11 @@ from analysis.terms import (
     log_odds_dirichlet,
     similarity,
     terms,
+    tfidf_matrix,
     tfidf_terms,
+    tfidf_vectorizer,
 )
-from analysis.text import tokenize
+from analysis.text import normalise, tokenize
 
 
 def test_log_odds_dirichlet_against_values_worked_by_hand() -> None:
@@ -139,3 +145,29 @@ def test_similarity_matrix(seeds) -> None:
     assert (matrix.to_numpy().diagonal() == 1).all()
     assert (matrix == matrix.T).all().all()
     assert ((matrix >= 0) & (matrix <= 1)).all().all()
+
+
+def test_one_counting_pass_gives_what_scikit_learn_gives(seeds) -> None:
+    texts = list(seeds["text"])
+    counts = count_terms(texts)
+    vectorizer = tfidf_vectorizer()
+    expected = vectorizer.fit_transform(texts)
+    # Same terms, put in scikit-learn's (alphabetical) column order, give the same weights.
+    order = np.argsort(counts.vocabulary.astype(str))
+    assert list(counts.vocabulary[order]) == list(vectorizer.get_feature_names_out())
+    assert abs(tfidf_matrix(counts.matrix)[:, order] - expected).max() < 1e-12
+    assert counts.matrix.sum() == sum(len(terms(t)) for t in texts)
+    assert list(counts.words) == [len(tokenize(t)) for t in texts]
+
+
+def test_first_occurrences_point_at_the_first_use_in_the_group(seeds) -> None:
+    table = pd.DataFrame({"group": sorted(seeds["group"]), "term": "ISIS"})
+    found = first_occurrences(seeds, table, by="group")
+    raw = dict(zip(seeds["article_id"], seeds["raw_text"], strict=True))
+    for group, row in zip(table["group"], found.itertuples(), strict=True):
+        words = raw[row.article_id][row.start : row.end]
+        assert words in {"ISIS", "Islamic State", "IS", "Daesh", "ISIL"} and normalise(words) in row.sentence
+        uses = kwic(seeds[seeds["group"] == group], "ISIS")
+        assert row.count == len(uses) and row.start == uses["start"].min()
+    missing = first_occurrences(seeds, pd.DataFrame({"group": ["RT"], "term": ["no such term"]}), by="group")
+    assert missing.iloc[0].to_dict() == {"count": 0, "article_id": "", "start": -1, "end": -1, "sentence": ""}

@@ -4,7 +4,15 @@ import csv
 
 import pytest
 
-from analysis.text import ALIASES_PATH, normalise, sentences, token_spans, tokenize
+from analysis.text import (
+    ALIASES_PATH,
+    normalise,
+    sentence_token_spans,
+    sentence_tokens,
+    sentences,
+    token_spans,
+    tokenize,
+)
 
 
 def test_normalise_keeps_length_and_offsets() -> None:
@@ -183,3 +191,13 @@ def test_sentence_splitter_on_the_gold_set() -> None:
         correct += len(predicted & gold_ends)
     precision, recall = correct / found, correct / expected
     assert 2 * precision * recall / (precision + recall) >= 0.97
+
+
+def test_sentence_tokens_line_up_with_sentences_and_agree_with_spans(seeds) -> None:
+    for text in seeds["text"]:
+        plain, spanned = sentence_tokens(text), sentence_token_spans(text)
+        assert len(plain) == len(spanned) == len(sentences(text))
+        assert plain == [[t.token for t in sentence] for sentence in spanned]
+        for (start, end), tokens in zip(sentences(text), spanned, strict=True):
+            assert all(start <= t.start < t.end <= end for t in tokens)
+        assert [t for sentence in plain for t in sentence] == tokenize(text)
