@@ -506,6 +506,12 @@ def article_stats(corpus: pd.DataFrame) -> pd.DataFrame:
     return stats
 
 
+def group_sizes(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Articles and words (tokens) per comparison group: what every comparison of groups rests on."""
+    stats = article_stats(corpus)
+    return stats.groupby("group", sort=True).agg(articles=("article_id", "size"), words=("words", "sum"))
+
+
 def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFrame:
     """Real examples of each tokenization rule: the words in the text, the token they became, and
     where they stand (offsets into ``raw_text``). The most frequent distinct cases come first."""

@@ -14,6 +14,7 @@ from analysis.corpus import (
     cleaning_log,
     corpus_fingerprint,
     embedded_posts,
+    group_sizes,
     load_corpus,
     raw_span,
     to_raw_offsets,
@@ -247,3 +248,16 @@ def test_a_folder_of_nothing_readable_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="no readable article"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         load_corpus(tmp_path)
+
+
+def test_group_sizes_say_what_each_comparison_rests_on(seeds, tmp_path) -> None:
+    sizes = group_sizes(seeds)
+    assert list(sizes.index) == sorted(seeds["group"]) and (sizes["articles"] == 1).all()
+    assert sizes["words"].sum() == article_stats(seeds)["words"].sum() == 2656
+    table = pd.DataFrame(
+        {"outlet": ["A", "A", "unknown", "unknown"], "text": ["One two three.", "Four five.", "Six.", "Seven."]}
+    )
+    table.to_csv(tmp_path / "t.csv", index=False)
+    sizes = group_sizes(load_corpus(tmp_path / "t.csv"))
+    assert sizes.loc["A"].tolist() == [2, 5]
+    assert len(sizes) == 3, "two unknown articles are two groups"
