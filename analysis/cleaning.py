@@ -248,7 +248,7 @@ _WIRE_DATELINE = re.compile(
     r"(?:\((?P<agency>[A-Za-z&.\- ]{2,30})\)\s*)?[-–—]{1,2}\s+"
 )
 _GLUED_SLUG = re.compile(r"^[A-Za-z]+(?:-[A-Za-z]+){2,}(?:\.(?:jpe?g|png|gif|webp))?(?=[A-Z][a-z])")
-_EMBED_SIGNATURE = re.compile(
+EMBED_SIGNATURE = re.compile(
     r"^[—–-]{1,2}\s*(?P<author>[^()\n]{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s*(?P<posted>.{0,40})$"
 )
 _BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,))*\s*$")
@@ -364,7 +364,7 @@ def _find_embeds(paragraphs: list[_Paragraph]) -> list[EmbeddedPost]:
     embeds = []
     kept = [p for p in paragraphs if not p.reason]
     for index, paragraph in enumerate(kept):
-        match = _EMBED_SIGNATURE.match(paragraph.key)
+        match = EMBED_SIGNATURE.match(paragraph.key)
         if match and index > 0:
             post = kept[index - 1]
             embeds.append(
