@@ -23,7 +23,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain, compress
 from typing import TypeVar
 
@@ -45,9 +44,20 @@ TFIDF_SETTINGS = {"sublinear_tf": True, "smooth_idf": True, "norm": "l2"}
 T = TypeVar("T")
 
 
-@lru_cache(maxsize=1 << 18)
-def _is_term(token: str) -> bool:
-    return token not in STOP_WORDS and any(c.isalpha() for c in token)
+class _TermTest(dict):
+    """token -> whether it is a term, worked out on first sight: a dict lookup costs less than a
+    cached call, and this runs once per token of the corpus. Bounded, as a corpus's tokens are not."""
+
+    LIMIT = 1 << 20
+
+    def __missing__(self, token: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        verdict = self[token] = token not in STOP_WORDS and any(c.isalpha() for c in token)
+        return verdict
+
+
+_is_term = _TermTest().__getitem__
 
 
 def _adjacent_terms(items: Sequence[T], keep: Sequence[bool]) -> list[tuple[T, T]]:

@@ -312,11 +312,13 @@ def _line_tokens(
     surfaces = _TOKEN_RE.findall(text)
     if not with_spans:
         # Fast path, at C speed: no alias can start here and no surname is known in it.
-        for surface in set(surfaces).difference(table.defaults):
-            table.word(surface)  # look up only the surfaces never seen before
         tokens = list(map(table.defaults.get, surfaces))
-        if None in tokens:  # the cache filled up and was cleared on the way
-            tokens = [table.word(s).default for s in surfaces]
+        if None in tokens:
+            for surface in set(surfaces).difference(table.defaults):
+                table.word(surface)  # look up only the surfaces never seen before
+            tokens = list(map(table.defaults.get, surfaces))
+            if None in tokens:  # the cache filled up and was cleared on the way
+                tokens = [table.word(s).default for s in surfaces]
         if table.special.isdisjoint(surfaces) and (not surnames or surnames.keys().isdisjoint(tokens)):
             return tokens
     sentence = _Line(text, [table.word(s) for s in surfaces], line)

@@ -34,7 +34,14 @@ STAGES = {
     "tokenize": "load_corpus + tokenize",
     "tfidf": "TfidfVectorizer().fit_transform (baseline)",
     "terms": "TF-IDF top terms + keyness per outlet",
+    "figures": "extract_figures (first 10,000 articles)",
 }
+FIGURE_ARTICLES = 10_000
+FIGURE_TARGET = 200  # articles/s on one core
+QUANTULUM_ARTICLES = 300  # quantulum3 takes ~0.1 s an article: a sample of the same texts
+QUANTULUM_TARGET_RATIO = 20
+BENCH_VENV = ROOT / ".venv-bench"  # quantulum3 lives here, never in the project's environment
+BENCH_REQUIREMENTS = ROOT / "scripts" / "bench-requirements.txt"
 TERMS_TARGET_RATIO = 3.0  # TF-IDF + keyness at most this many times the plain TfidfVectorizer
 
 
@@ -51,6 +58,13 @@ def _prepare(stage: str, corpus: Path, texts: Path) -> Callable[[], object]:
 
         bodies = pd.read_parquet(texts, columns=["text"])["text"].tolist()
         return lambda: TfidfVectorizer().fit_transform(bodies)
+    if stage == "figures":
+        import pandas as pd
+
+        from analysis.figures import extract_figures
+
+        bodies = pd.read_parquet(texts, columns=["text"])["text"].head(FIGURE_ARTICLES).tolist()
+        return lambda: [extract_figures(body) for body in bodies]
     from analysis.corpus import load_corpus
 
     if stage == "terms":
@@ -78,7 +92,7 @@ def _measure(stage: str, corpus: Path, texts: Path) -> dict[str, float | None]:
     result = work()
     seconds = time.perf_counter() - start
     peak = _peak_rss_mb()
-    rows = len(result) if stage in ("load", "tokenize") else None
+    rows = len(result) if stage in ("load", "tokenize", "figures") else None
     return {"seconds": seconds, "peak_mb": peak, "growth_mb": peak - rss_before, "rows": rows}
 
 
@@ -120,6 +134,75 @@ def _run(stage: str, scale: int, corpus: Path, texts: Path) -> dict | None:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+_QUANTULUM_SCRIPT = """
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+from quantulum3 import parser
+bodies = json.load(open(sys.argv[1]))
+parser.parse("warm up: 3 km")
+start = time.perf_counter()
+found = sum(len(parser.parse(body)) for body in bodies)
+print(json.dumps({"seconds": time.perf_counter() - start, "quantities": found}))
+"""
+
+
+def _quantulum(texts: Path, folder: Path) -> dict | str:
+    """quantulum3 on the first articles of the same texts, in its own environment (without its
+    classifier, whose pickle does not load with current scikit-learn); the reason if it cannot run."""
+    python = BENCH_VENV / "bin" / "python"
+    if not python.exists():
+        made = subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], capture_output=True, text=True)
+        if made.returncode:
+            return f"could not create {BENCH_VENV}: {made.stderr.strip()[-300:]}"
+    installed = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            str(BENCH_REQUIREMENTS),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if installed.returncode:
+        return f"could not install {BENCH_REQUIREMENTS.name}: {installed.stderr.strip()[-300:]}"
+    import pandas as pd
+
+    sample = folder / "quantulum-sample.json"
+    bodies = pd.read_parquet(texts, columns=["text"])["text"].head(QUANTULUM_ARTICLES).tolist()
+    sample.write_text(json.dumps(bodies), encoding="utf-8")
+    command = [str(python), "-c", _QUANTULUM_SCRIPT, str(sample)]
+    if hasattr(os, "sched_getaffinity"):
+        command = ["taskset", "-c", str(min(os.sched_getaffinity(0))), *command]
+    proc = subprocess.run(command, env={**os.environ, **SINGLE_THREAD}, capture_output=True, text=True)
+    if proc.returncode:
+        return f"quantulum3 failed: {proc.stderr.strip()[-300:]}"
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "articles": len(bodies)}
+
+
+def _report_figures(figures: dict | None, quantulum: dict | str, scale: int) -> None:
+    if figures is None:
+        return
+    articles = min(scale, FIGURE_ARTICLES)
+    rate = articles / figures["seconds"]
+    verdict = "MET" if rate >= FIGURE_TARGET else "NOT MET"
+    print(f"target: figure extraction >= {FIGURE_TARGET} articles/s on one core: {rate:,.0f}/s, {verdict}")
+    if isinstance(quantulum, str):
+        print(f"quantulum3 not measured: {quantulum}")
+        return
+    theirs = quantulum["articles"] / quantulum["seconds"]
+    verdict = "MET" if rate / theirs >= QUANTULUM_TARGET_RATIO else "NOT MET"
+    print(
+        f"quantulum3 0.10.0 (no classifier) on the first {quantulum['articles']} of the same articles: "
+        f"{theirs:,.1f}/s ({quantulum['quantities']:,} quantities); ours is {rate / theirs:,.0f}x "
+        f"(target >= {QUANTULUM_TARGET_RATIO}x): {verdict}"
+    )
+
+
 def _bench(scale: int, fmt: str) -> int:
     with tempfile.TemporaryDirectory(prefix="newscompare-bench-") as tmp:
         corpus = Path(tmp) / f"corpus{SUFFIXES[fmt]}"
@@ -133,6 +216,7 @@ def _bench(scale: int, fmt: str) -> int:
             flush=True,
         )
         results = {stage: _run(stage, scale, corpus, texts) for stage in STAGES}
+        quantulum = _quantulum(texts, Path(tmp))
 
     text_mb = size["text_mb"]
     width = max(map(len, STAGES.values()))
@@ -146,7 +230,7 @@ def _bench(scale: int, fmt: str) -> int:
             f"{label:<{width}}  {r['seconds']:>8.2f}  {text_mb / r['seconds']:>7.1f}  "
             f"{r['peak_mb']:>11.0f}  {r['growth_mb']:>13.0f}"
         )
-        if r["rows"] not in (None, scale):
+        if r["rows"] not in (None, scale, min(scale, FIGURE_ARTICLES)):
             print(f"  warning: {r['rows']:,} articles loaded, {scale:,} written")
 
     target = results[TARGET_STAGE]
@@ -162,6 +246,7 @@ def _bench(scale: int, fmt: str) -> int:
             f"target: TF-IDF + keyness <= {TERMS_TARGET_RATIO:g}x the plain TfidfVectorizer: "
             f"{ratio:.2f}x, {verdict} (loading excluded; unigrams + bigrams against its unigrams)"
         )
+    _report_figures(results["figures"], quantulum, scale)
     print(
         "MB/s = UTF-8 MB of article bodies / seconds; peak RSS = ru_maxrss of the stage's own "
         "process, RSS growth = its rise during the timed call"
