@@ -255,7 +255,10 @@ def test_group_sizes_say_what_each_comparison_rests_on(seeds, tmp_path) -> None:
     assert list(sizes.index) == sorted(seeds["group"]) and (sizes["articles"] == 1).all()
     assert sizes["words"].sum() == article_stats(seeds)["words"].sum() == 2656
     table = pd.DataFrame(
-        {"outlet": ["A", "A", "unknown", "unknown"], "text": ["One two three.", "Four five.", "Six.", "Seven."]}
+        {
+            "outlet": ["A", "A", "unknown", "unknown"],
+            "text": ["One two three.", "Four five.", "Six.", "Seven."],
+        }
     )
     table.to_csv(tmp_path / "t.csv", index=False)
     sizes = group_sizes(load_corpus(tmp_path / "t.csv"))
