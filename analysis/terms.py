@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import chain, compress, pairwise
+from operator import and_
 from typing import TypeVar
 
 import numpy as np
@@ -60,15 +61,15 @@ class _TermTest(dict):
 _is_term = _TermTest().__getitem__
 
 
-def _adjacent_terms(items: Sequence[T], keep: Sequence[bool]) -> list[tuple[T, T]]:
-    """Pairs of neighbouring items that are both terms: the bigrams."""
-    return [(a, b) for a, b, x, y in zip(items, items[1:], keep, keep[1:], strict=False) if x and y]
+def _adjacent_terms(items: Sequence[T], keep: Sequence[bool]) -> Iterator[tuple[T, T]]:
+    """Pairs of neighbouring items that are both terms: the bigrams (built in C, no Python loop)."""
+    return compress(pairwise(items), map(and_, keep, keep[1:]))
 
 
-def _terms_of(words: Sequence[str]) -> list[str]:
+def _terms_of(words: Sequence[str]) -> Iterator[str]:
     """Unigrams then bigrams of one sentence's tokens."""
     keep = list(map(_is_term, words))
-    return list(compress(words, keep)) + [f"{a} {b}" for a, b in _adjacent_terms(words, keep)]
+    return chain(compress(words, keep), map(" ".join, _adjacent_terms(words, keep)))
 
 
 def sentence_terms(text: str) -> list[list[tuple[str, int, int]]]:
@@ -84,7 +85,7 @@ def sentence_terms(text: str) -> list[list[tuple[str, int, int]]]:
 
 def terms(text: str) -> list[str]:
     """The terms of ``text``: what :func:`tfidf_vectorizer` and every table here count."""
-    return [term for words in sentence_tokens(text) for term in _terms_of(words)]
+    return list(chain.from_iterable(map(_terms_of, sentence_tokens(text))))
 
 
 # --- counting --------------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ class TermCounts:
 
 def count_terms(texts: Iterable[str]) -> TermCounts:
     """Count the terms of every text (what ``CountVectorizer(analyzer=terms)`` gives, faster: the
-    words are counted in the same pass, and repeats are counted in C by ``Counter``)."""
+    words are counted in the same pass, and ``Counter`` counts in C)."""
     vocabulary: dict[str, int] = {}
     columns, values = array("i"), array("i")  # C ints: 10^8 entries must fit in memory
     row_ends, words = [0], []
@@ -109,7 +110,7 @@ def count_terms(texts: Iterable[str]) -> TermCounts:
         by_sentence = sentence_tokens(text)
         words.append(sum(map(len, by_sentence)))
         found = Counter(chain.from_iterable(map(_terms_of, by_sentence)))
-        new = [term for term in found if term not in vocabulary]
+        new = sorted(set(found).difference(vocabulary))  # in C, looking up only this text's terms
         vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
         columns.extend(map(vocabulary.__getitem__, found))
         values.extend(found.values())

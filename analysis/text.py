@@ -407,7 +407,7 @@ _SENTENCE_STARTERS = frozenset(
 )
 _CANDIDATE_END = re.compile(r"""[.!?\u2026]+['"\u2019\u201d)\]]*(?=\s+(\S))""")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S" of "U.S.", not "41.2p"
-_LIST_MARKER = re.compile(r"\(?\d{1,3}[.)]")
+_LIST_MARKER = re.compile(r"\s*\(?\d{1,3}[.)]")  # at the start of a line
 _SPEECH_VERB = re.compile(
     r"\s+(?:[A-Z][\w'.-]*\s+){1,3}(?:said|says|asked|asks|added|adds|told|tells|replied|shouted|screamed|"
     r"wrote|tweeted|insisted|explained|warned|demanded|wondered)\b"
@@ -452,7 +452,8 @@ def _is_boundary(line: str, match: re.Match[str]) -> bool:
         return starter  # an initial, as in "J. K. Rowling", unless a sentence plainly starts
     if before in ("No", "Nos") and next_word[0].isdigit():
         return False  # "No. 10"
-    if _LIST_MARKER.fullmatch(line[: match.start() + 1].strip()):
+    marker = _LIST_MARKER.match(line)
+    if marker and marker.end() == match.start() + 1:
         return False  # "1. Raise taxes"
     if _DOTTED_ACRONYM.fullmatch(before) or bare in _ABBREVIATIONS:
         return starter  # "U.S. Secretary" goes on; "in the U.S. The next day" ends
