@@ -1,0 +1,373 @@
+"""Shared passages, sentence alignment and the facts map: on the seeds, on planted synthetic corpora
+and on invented articles."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.corpus import load_corpus
+from analysis.overlap import (
+    ALIGNMENT_COLUMNS,
+    COVERAGE_COLUMNS,
+    FACT_COLUMNS,
+    PASSAGE_COLUMNS,
+    align_sentences,
+    bare_corpus,
+    facts_map,
+    group_coverage,
+    internal_copies,
+    plant_passages,
+    planted_scores,
+    reuse_benchmark,
+    shared_passages,
+    stem,
+    token_features,
+)
+from analysis.synthetic import generate_articles, write_corpus
+from analysis.text import sentences, tokenize
+
+MAIL, UNKNOWN_001, EXPRESS, RT, UNKNOWN_004 = (
+    "000_6439c62e06d1798b",
+    "001_badb3ae12ae01373",
+    "002_0aef4d501553acae",
+    "003_3ae62de2b6d4bced",
+    "004_06805eb31a0cf900",
+)
+
+
+def make_corpus(tmp_path: Path, articles: list[dict]) -> pd.DataFrame:
+    """Load invented articles (``id, outlet, text`` and optionally ``published``) as a real corpus."""
+    path = tmp_path / "articles.jsonl"
+    pd.DataFrame(articles).to_json(path, orient="records", lines=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one-article corpora warn, as they should
+        return load_corpus(path)
+
+
+def raw(corpus: pd.DataFrame, article_id: str, start: int, end: int) -> str:
+    return corpus.loc[corpus["article_id"] == article_id, "raw_text"].iat[0][start:end]
+
+
+def sentence_index(corpus: pd.DataFrame, article_id: str, words: str) -> int:
+    """Index (in ``sentences`` order) of the sentence of an article that contains ``words``."""
+    text = corpus.loc[corpus["article_id"] == article_id, "text"].iat[0]
+    return next(i for i, (s, e) in enumerate(sentences(text)) if words in text[s:e])
+
+
+def rank_of(alignments: pd.DataFrame, a: tuple[str, int], b: tuple[str, int]) -> int | None:
+    """Rank (1 = best) of sentence ``b`` among the matches of sentence ``a``, None if absent."""
+    rows = alignments[(alignments["article_a"] == a[0]) & (alignments["sentence_a"] == a[1])]
+    rows = rows.sort_values("score", ascending=False).reset_index(drop=True)
+    hit = rows.index[(rows["article_b"] == b[0]) & (rows["sentence_b"] == b[1])]
+    return int(hit[0]) + 1 if len(hit) else None
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """300 generated articles with 20 planted 40-word passages, loaded through the real loader."""
+    articles, plants = plant_passages(generate_articles(300, seed=3), n_passages=20, words=40, seed=3)
+    path = write_corpus(articles, tmp_path_factory.mktemp("planted") / "articles.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_corpus(path), plants
+
+
+@pytest.fixture(scope="module")
+def seed_alignments(seeds: pd.DataFrame) -> pd.DataFrame:
+    return align_sentences(seeds)
+
+
+# --- shared passages -----------------------------------------------------------------------------
+
+
+def test_planted_passages_are_all_found_with_no_false_pair(planted) -> None:
+    corpus, plants = planted
+    found = shared_passages(corpus)
+    scores = planted_scores(found, plants)
+    assert scores["recall"] >= 0.95
+    assert scores["false_pairs"] == 0
+    assert set(found["kind"]) == {"reuse"}
+    assert list(found.columns) == PASSAGE_COLUMNS
+
+
+def test_passage_offsets_point_at_the_shared_words_in_both_raw_texts(planted) -> None:
+    corpus, _ = planted
+    found = shared_passages(corpus)
+    for row in found.itertuples():
+        words_a = tokenize(raw(corpus, row.article_a, row.start_a, row.end_a))
+        words_b = tokenize(raw(corpus, row.article_b, row.start_b, row.end_b))
+        assert words_a == words_b
+        assert len(words_a) == row.n_words
+        assert row.text == raw(corpus, row.article_a, row.start_a, row.end_a)
+
+
+def test_passage_ignores_quote_style_case_and_alias_spelling(tmp_path: Path) -> None:
+    corpus = make_corpus(
+        tmp_path,
+        [
+            {
+                "id": "a",
+                "outlet": "One",
+                "text": "Officials said on Monday that “Islamic State fighters remain holed up in caves "
+                "above the river valley near Baghouz,” adding that the siege would go on.",
+            },
+            {
+                "id": "b",
+                "outlet": "Two",
+                "text": 'A spokesman told reporters: "DAESH FIGHTERS remain holed up in caves above '
+                'the river valley near Baghouz." Nobody knows how many.',
+            },
+        ],
+    )
+    found = shared_passages(corpus)
+    assert len(found) == 1
+    row = found.iloc[0]
+    assert row["n_words"] == 13  # ISIS fighters remain holed up in caves above the river valley near Baghouz
+    assert raw(corpus, "a", row["start_a"], row["end_a"]) == (
+        "Islamic State fighters remain holed up in caves above the river valley near Baghouz"
+    )
+    assert raw(corpus, "b", row["start_b"], row["end_b"]).startswith("DAESH FIGHTERS")
+
+
+def test_seed_passages_and_copies(seeds: pd.DataFrame) -> None:
+    found = shared_passages(seeds)
+    # The seeds share facts, not wording: an idiom of six words between 001 and RT, and a wire
+    # phrase between RT and 004.
+    assert found[["article_a", "article_b", "n_words", "kind", "text"]].values.tolist() == [
+        [UNKNOWN_001, RT, 6, "reuse", "prepared to fight to the death"],
+        [RT, "004_06805eb31a0cf900", 6, "reuse", "SDF spokesman Mustafa Bali said on"],
+    ]
+    copies = internal_copies(seeds)
+    assert list(copies.columns) == PASSAGE_COLUMNS
+    assert (copies["article_a"] == copies["article_b"]).all()
+    assert set(copies["kind"]) == {"copy within article"}
+    assert copies["article_a"].tolist() == [MAIL, MAIL, UNKNOWN_001, RT]
+    for row in copies.itertuples():
+        original = tokenize(raw(seeds, row.article_a, row.start_a, row.end_a))
+        copy = tokenize(raw(seeds, row.article_b, row.start_b, row.end_b))
+        assert copy[:-1] == original[: len(copy) - 1]  # the same words; a truncated copy cuts the last
+        assert row.n_words == len(copy)
+
+
+def test_boilerplate_kind_and_document_frequency_cap() -> None:
+    articles = generate_articles(40, seed=5)
+    footer = "Sign up to our free morning briefing for the stories behind the headlines, sent every day"
+    articles["text"] = [t + ("\n\n" + footer if i < 25 else "") for i, t in enumerate(articles["text"])]
+    corpus = bare_corpus(articles)
+    found = shared_passages(corpus)
+    assert len(found) == 25 * 24 // 2  # every pair of the 25 articles with the footer
+    assert set(found["kind"]) == {"boilerplate"}
+    assert (found["n_words"] >= len(tokenize(footer))).all()  # more where the words before match too
+    # Over the cap, the footer's n-grams propose no pairs; only articles that also share the word
+    # before it share a rarer n-gram, and their span extends through the footer.
+    capped = shared_passages(corpus, max_df=20)
+    before = pd.Series([tokenize(t)[-len(tokenize(footer)) - 1] for t in articles["text"][:25]])
+    assert len(capped) == sum(n * (n - 1) // 2 for n in before.value_counts())
+    assert (capped["n_words"] > len(tokenize(footer))).all()
+    assert set(shared_passages(corpus, boilerplate_articles=30, boilerplate_groups=30)["kind"]) == {"reuse"}
+
+
+def test_reuse_benchmark_reports_recall_and_timing() -> None:
+    result = reuse_benchmark(400)
+    assert result["recall"] == 1.0 and result["false_pairs"] == 0
+    assert result["rows"] == 20 and result["seconds"] > 0
+
+
+# --- sentence alignment --------------------------------------------------------------------------
+
+
+def test_stems_and_features_let_paraphrases_meet() -> None:
+    assert stem("foreigners") == stem("foreign")
+    assert stem("territorial") == stem("territory")
+    assert stem("fighters") == stem("fighting") == stem("fight")
+    assert stem("countries") == stem("country")
+    assert stem("press") == "press"
+    assert token_features("6,500") == token_features("6500") == [("#6500", 1.5)]
+    assert token_features("five") == [("#5", 1.5)]
+    assert [f for f, _ in token_features("US-backed")] == ["US", "back"]
+    assert token_features("the") == []
+    assert [f for f, _ in token_features("Syria")] == ["Syria"]
+
+
+def test_seed_paraphrases_align(seeds: pd.DataFrame, seed_alignments: pd.DataFrame) -> None:
+    assert list(seed_alignments.columns) == ALIGNMENT_COLUMNS
+    third_a = (MAIL, sentence_index(seeds, MAIL, "once spanned a third of Iraq and Syria"))
+    third_b = (UNKNOWN_004, sentence_index(seeds, UNKNOWN_004, "once ruled over a third of both countries"))
+    foreign_a = (UNKNOWN_001, sentence_index(seeds, UNKNOWN_001, "including many foreigners"))
+    foreign_b = (UNKNOWN_004, sentence_index(seeds, UNKNOWN_004, "are foreign nationals"))
+    for a, b in ((third_a, third_b), (foreign_a, foreign_b)):
+        assert rank_of(seed_alignments, a, b) is not None and rank_of(seed_alignments, a, b) <= 3
+        assert rank_of(seed_alignments, b, a) is not None and rank_of(seed_alignments, b, a) <= 3
+    row = seed_alignments[
+        (seed_alignments["article_a"] == MAIL) & (seed_alignments["sentence_a"] == third_a[1])
+    ].iloc[0]
+    assert "once spanned a third of Iraq and Syria" in raw(seeds, MAIL, row["start_a"], row["end_a"])
+    matched = raw(seeds, UNKNOWN_004, row["start_b"], row["end_b"])
+    assert "once ruled over a third of both countries" in matched
+    assert (seed_alignments["article_a"] != seed_alignments["article_b"]).all()
+    assert seed_alignments.groupby(["article_a", "sentence_a"]).size().max() <= 3
+
+
+INVENTED = [
+    {
+        "id": "wire",
+        "outlet": "Wire",
+        "published": "2019-03-12T08:00",
+        "text": "Kurdish-led forces captured 157 militants who tried to flee Baghouz on Monday.\n\n"
+        "The weather in London stayed mild as the football season resumed.\n\n"
+        "Officials estimate that 5,000 civilians remain inside the besieged enclave.",
+    },
+    {
+        "id": "paper",
+        "outlet": "Paper",
+        "published": "2019-03-11T20:00",
+        "text": "On Monday the Kurdish fighters caught 157 jihadists trying to escape from Baghouz.\n\n"
+        "A new bakery opened on the high street, selling sourdough and pastries.\n\n"
+        "Some five thousand civilians are thought to be still inside the besieged enclave.",
+    },
+    {
+        "id": "blog",
+        "outlet": "Blog",
+        "text": "Shares in technology firms fell sharply on Wall Street.\n\n"
+        "Some 157 militants were captured near Baghouz as they tried to flee, Kurdish forces said.",
+    },
+]
+
+
+def test_invented_paraphrases_align_and_unrelated_sentences_do_not(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path, INVENTED)
+    found = align_sentences(corpus, top_k=3)
+    assert rank_of(found, ("wire", 0), ("blog", 1)) == 1  # the closest wording
+    assert rank_of(found, ("wire", 0), ("paper", 0)) == 2
+    assert rank_of(found, ("paper", 0), ("wire", 0)) == 2
+    assert rank_of(found, ("blog", 1), ("wire", 0)) == 1
+    assert rank_of(found, ("wire", 2), ("paper", 2)) == 1
+    unrelated = {("wire", 1), ("paper", 1), ("blog", 0)}
+    for side in ("a", "b"):
+        keys = set(zip(found[f"article_{side}"], found[f"sentence_{side}"], strict=True))
+        assert not keys & unrelated
+    assert found["score"].between(0.15, 1.0 + 1e-9).all()
+
+
+def test_planted_sentences_align_with_their_source(planted) -> None:
+    corpus, plants = planted
+    found = align_sentences(corpus)
+    pairs = set(zip(found["article_a"], found["article_b"], strict=True))
+    assert all((p.target, p.source) in pairs for p in plants.itertuples())
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+def test_facts_on_invented_articles(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path, INVENTED)
+    facts = facts_map(align_sentences(corpus), corpus)
+    assert list(facts.columns) == FACT_COLUMNS
+    captured = facts.iloc[0]
+    assert captured["groups"] == ["Blog", "Paper", "Wire"] and captured["n_groups"] == 3
+    assert sorted(captured["sentences"]) == [("blog", 1), ("paper", 0), ("wire", 0)]
+    assert captured["first_group"] == "Paper"  # 20:00 on the 11th, before the wire's 08:00 on the 12th
+    assert captured["first_published"] == pd.Timestamp("2019-03-11T20:00", tz="UTC")
+    civilians = facts[facts["sentences"].map(lambda s: ("wire", 2) in s)].iloc[0]
+    assert civilians["groups"] == ["Paper", "Wire"]
+    coverage = group_coverage(facts).set_index("group")
+    assert list(coverage.reset_index().columns) == COVERAGE_COLUMNS
+    assert coverage.loc["Blog", "leaves_out"] == 1  # the civilians, which both others report
+    assert coverage.loc["Blog", "reported"] == 2 and coverage.loc["Blog", "adds"] == 1  # Wall Street
+    unrelated = facts[facts["n_groups"] == 1]
+    assert (unrelated["n_sentences"] == 1).all()
+    assert {(r.article_id, r.text[:12]) for r in unrelated.itertuples()} == {
+        ("wire", "The weather "),
+        ("paper", "A new bakery"),
+        ("blog", "Shares in te"),
+    }
+
+
+def test_chained_alignments_are_cut_at_their_weakest_links(tmp_path: Path) -> None:
+    x = "Alpha bravo charlie delta.\n\nFoxtrot golf hotel india.\n\nKilo lima mike november."
+    y = "Papa quebec romeo sierra.\n\nUniform victor whiskey xray.\n\nZulu alpha bravo charlie."
+    corpus = make_corpus(
+        tmp_path, [{"id": "x", "outlet": "X", "text": x}, {"id": "y", "outlet": "Y", "text": y}]
+    )
+    links = [("x", 0, "y", 0, 0.9), ("y", 0, "x", 1, 0.3), ("x", 1, "y", 1, 0.9), ("y", 1, "x", 2, 0.3)]
+    rows = [
+        {"article_a": a, "sentence_a": i, "article_b": b, "sentence_b": j, "score": s}
+        for a, i, b, j, s in links
+    ]
+    one_way = pd.DataFrame(rows)
+    assert facts_map(one_way, corpus, max_per_article=3)["n_sentences"].max() == 1  # links must be mutual
+    swap = {f"{name}_{x}": f"{name}_{y}" for name in ("article", "sentence") for x, y in ("ab", "ba")}
+    alignments = pd.concat([one_way, one_way.rename(columns=swap)])
+    chained = facts_map(alignments, corpus, max_per_article=3)
+    assert chained["n_sentences"].max() == 5
+    facts = facts_map(alignments, corpus, max_per_article=1)
+    assert sorted(map(sorted, facts["sentences"])) == [
+        [("x", 0), ("y", 0)],
+        [("x", 1), ("y", 1)],
+        [("x", 2)],
+        [("y", 2)],
+    ]
+
+
+def test_seed_facts(seeds: pd.DataFrame, seed_alignments: pd.DataFrame) -> None:
+    facts = facts_map(seed_alignments, seeds)
+    third = (MAIL, sentence_index(seeds, MAIL, "once spanned a third"))
+    fact = facts[facts["sentences"].map(lambda s: third in s)].iloc[0]
+    assert (UNKNOWN_004, sentence_index(seeds, UNKNOWN_004, "once ruled over a third")) in fact["sentences"]
+    assert fact["first_group"] == "RT"  # the one dated article reports it too
+    assert facts.attrs["groups"] == sorted(seeds["group"])
+    coverage = group_coverage(facts)
+    assert len(coverage) == 5
+    assert coverage["adds"].sum() == (facts["n_groups"] == 1).sum()
+    assert (coverage["reported"] >= coverage["adds"]).all()
+    every_group = facts[facts["n_groups"] == 5]
+    assert len(every_group) >= 1
+    assert facts["n_groups"].is_monotonic_decreasing
+
+
+# --- hostile input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        ["Only one article here, which cannot share anything with another one at all."],
+        ["", "   ", "!!! ... ???"],
+        ["No sentence", ""],
+    ],
+    ids=["empty corpus", "one article", "no words", "no sentence"],
+)
+def test_hostile_input_gives_empty_tables(texts: list[str]) -> None:
+    articles = pd.DataFrame(
+        {
+            "id": [f"a{i}" for i in range(len(texts))],
+            "outlet": ["O"] * len(texts),
+            "published": [pd.NaT] * len(texts),
+            "text": pd.Series(texts, dtype=object),
+        }
+    )
+    corpus = bare_corpus(articles)
+    assert shared_passages(corpus).empty
+    alignments = align_sentences(corpus)
+    assert alignments.empty and list(alignments.columns) == ALIGNMENT_COLUMNS
+    facts = facts_map(alignments, corpus)
+    assert list(facts.columns) == FACT_COLUMNS
+    assert np.all(facts["n_groups"] <= 1)
+    assert list(group_coverage(facts).columns) == COVERAGE_COLUMNS
+
+
+def test_a_wire_phrase_shared_by_two_seed_articles_counts_a_name_as_its_words(seeds):
+    found = shared_passages(seeds)
+    raw = dict(zip(seeds["article_id"], seeds["raw_text"], strict=True))
+    spokesman = found[found["text"] == "SDF spokesman Mustafa Bali said on"]
+    assert len(spokesman) == 1
+    row = spokesman.iloc[0]
+    assert row["n_words"] == 6, "six words, though 'Mustafa Bali' is one token"
+    assert raw[row["article_a"]][row["start_a"] : row["end_a"]] == row["text"]
+    assert raw[row["article_b"]][row["start_b"] : row["end_b"]] == row["text"]
+    assert {row["article_a"][:3], row["article_b"][:3]} == {"003", "004"}
+    assert row["kind"] == "reuse"
