@@ -43,7 +43,7 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-## Speed and memory of load, tokenize and TF-IDF + keyness on a generated corpus of SCALE articles.
+## Speed and memory on generated corpora: load, tokenize, TF-IDF + keyness, figures (vs quantulum3), reuse and alignment.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --scale $(SCALE)
 

@@ -12,13 +12,12 @@
 Everything compares canonical tokens (:mod:`analysis.text`), so quote styles, case, punctuation and
 the spellings of one actor ("Islamic State", "Daesh") never break a match; every row carries offsets
 into ``raw_text``. The work is done on numpy arrays and sparse matrices, never by looping over
-article pairs, so cost grows about linearly with the corpus (see :func:`reuse_benchmark`).
+article pairs, so cost grows about linearly with the corpus (``make bench`` measures it).
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -527,25 +526,6 @@ def planted_scores(found: pd.DataFrame, planted: pd.DataFrame, min_share: float 
     needed = [min_share * len(tokenize(p)) for p in planted["passage"]]
     hits = sum(longest.get(pair, 0) >= need for pair, need in zip(truth, needed, strict=True))
     return {"recall": float(hits / max(1, len(truth))), "false_pairs": len(set(pairs) - set(truth))}
-
-
-def reuse_benchmark(n_articles: int, n_passages: int | None = None, words: int = 40, seed: int = 0) -> dict:
-    """Plant passages in ``n_articles`` generated articles of ~600 words and time
-    :func:`shared_passages` on them (in this process: pin it to one core to measure one core).
-
-    ``n_passages`` defaults to one per 20 articles. Returns seconds (generation excluded), recall
-    of planted passages, false pairs and rows found.
-    """
-    from analysis.synthetic import generate_articles
-
-    articles, planted = plant_passages(
-        generate_articles(n_articles, seed), n_passages or max(1, n_articles // 20), words, seed
-    )
-    corpus = bare_corpus(articles)
-    began = time.perf_counter()
-    found = shared_passages(corpus)
-    seconds = time.perf_counter() - began
-    return {"articles": n_articles, "seconds": seconds, "rows": len(found)} | planted_scores(found, planted)
 
 
 # --- sentence alignment --------------------------------------------------------------------------

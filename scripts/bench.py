@@ -115,11 +115,41 @@ def _generate(scale: int, corpus: Path, texts: Path) -> dict[str, float]:
     }
 
 
+def _reuse(scale: int, baseline: bool) -> dict:
+    """Planted passages in ``scale`` generated articles: shared_passages (time, recall, false pairs),
+    align_sentences (time) and, with ``baseline``, all-pairs TF-IDF cosine on the same texts."""
+    from analysis.overlap import align_sentences, bare_corpus, plant_passages, planted_scores, shared_passages
+    from analysis.synthetic import generate_articles
+
+    articles, planted = plant_passages(generate_articles(scale, SEED), max(1, scale // 20), 40, SEED)
+    corpus = bare_corpus(articles)
+    start = time.perf_counter()
+    found = shared_passages(corpus)
+    result = {"seconds": time.perf_counter() - start, **planted_scores(found, planted)}
+    result["peak_mb"] = _peak_rss_mb()
+    start = time.perf_counter()
+    align_sentences(corpus)
+    result["align_seconds"] = time.perf_counter() - start
+    if baseline:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        start = time.perf_counter()
+        matrix = TfidfVectorizer().fit_transform(corpus["text"])
+        (matrix @ matrix.T).sum()
+        result["all_pairs_seconds"] = time.perf_counter() - start
+    return result
+
+
 def _child(stage: str, scale: int, corpus: Path, texts: Path) -> None:
     """Run one stage and print its results as JSON on the last line of stdout."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    result = _generate(scale, corpus, texts) if stage == "generate" else _measure(stage, corpus, texts)
+    if stage == "generate":
+        result = _generate(scale, corpus, texts)
+    elif stage in ("reuse", "reuse+baseline"):
+        result = _reuse(scale, baseline=stage == "reuse+baseline")
+    else:
+        result = _measure(stage, corpus, texts)
     print(json.dumps(result))
 
 
@@ -203,6 +233,45 @@ def _report_figures(figures: dict | None, quantulum: dict | str, scale: int) -> 
     )
 
 
+REUSE_SIZES = (1_000, 10_000)  # and SCALE when larger
+REUSE_TARGET = {"seconds": 120, "peak_mb": 4_000, "recall": 0.99}  # at 100,000 articles
+
+
+def _report_reuse(scale: int) -> bool:
+    """Reuse detection at 1,000, 10,000 (and SCALE) articles, each in its own pinned process."""
+    sizes = sorted({*REUSE_SIZES, scale} if scale > max(REUSE_SIZES) else set(REUSE_SIZES))
+    print(
+        "\nreuse: 40-word passages planted between known pairs (one per 20 articles); "
+        "peak RSS includes generating the corpus"
+    )
+    print(
+        f"{'articles':>9}  {'shared_passages s':>17}  {'recall':>6}  {'false pairs':>11}  "
+        f"{'peak RSS MB':>11}  {'align_sentences s':>17}  {'all-pairs cosine s':>18}"
+    )
+    ok = True
+    for size in sizes:
+        stage = "reuse+baseline" if size <= max(REUSE_SIZES) else "reuse"
+        r = _run(stage, size, Path(), Path())
+        if r is None:
+            ok = False
+            continue
+        all_pairs = f"{r['all_pairs_seconds']:>18.1f}" if "all_pairs_seconds" in r else f"{'-':>18}"
+        print(
+            f"{size:>9,}  {r['seconds']:>17.1f}  {r['recall']:>6.3f}  {r['false_pairs']:>11}  "
+            f"{r['peak_mb']:>11.0f}  {r['align_seconds']:>17.1f}  {all_pairs}"
+        )
+        if size == 100_000:
+            met = all(
+                (
+                    r["seconds"] <= REUSE_TARGET["seconds"],
+                    r["peak_mb"] <= REUSE_TARGET["peak_mb"],
+                    r["recall"] >= REUSE_TARGET["recall"],
+                )
+            )
+            print(f"target at 100,000: <= 120 s, <= 4 GB, recall >= 0.99: {'MET' if met else 'NOT MET'}")
+    return ok
+
+
 def _bench(scale: int, fmt: str) -> int:
     with tempfile.TemporaryDirectory(prefix="newscompare-bench-") as tmp:
         corpus = Path(tmp) / f"corpus{SUFFIXES[fmt]}"
@@ -251,14 +320,17 @@ def _bench(scale: int, fmt: str) -> int:
         "MB/s = UTF-8 MB of article bodies / seconds; peak RSS = ru_maxrss of the stage's own "
         "process, RSS growth = its rise during the timed call"
     )
-    return 1 if None in results.values() else 0
+    reuse_ok = _report_reuse(scale)
+    return 1 if None in results.values() or not reuse_ok else 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10_000, help="articles to generate (default 10000)")
     parser.add_argument("--format", choices=SUFFIXES, default="parquet", help="corpus file format")
-    parser.add_argument("--stage", choices=["generate", *STAGES], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--stage", choices=["generate", "reuse", "reuse+baseline", *STAGES], help=argparse.SUPPRESS
+    )
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -21,7 +21,6 @@ from analysis.overlap import (
     internal_copies,
     plant_passages,
     planted_scores,
-    reuse_benchmark,
     shared_passages,
     stem,
     token_features,
@@ -168,12 +167,6 @@ def test_boilerplate_kind_and_document_frequency_cap() -> None:
     assert len(capped) == sum(n * (n - 1) // 2 for n in before.value_counts())
     assert (capped["n_words"] > len(tokenize(footer))).all()
     assert set(shared_passages(corpus, boilerplate_articles=30, boilerplate_groups=30)["kind"]) == {"reuse"}
-
-
-def test_reuse_benchmark_reports_recall_and_timing() -> None:
-    result = reuse_benchmark(400)
-    assert result["recall"] == 1.0 and result["false_pairs"] == 0
-    assert result["rows"] == 20 and result["seconds"] > 0
 
 
 # --- sentence alignment --------------------------------------------------------------------------
