@@ -17,11 +17,12 @@ article pairs, so cost grows about linearly with the corpus (``make bench`` meas
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, combinations
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ from analysis.cleaning import text_to_raw
 from analysis.corpus import cleaning_log
 from analysis.text import (
     load_aliases,
+    normalise,
     sentence_token_spans,
     sentence_tokens,
     sentences,
@@ -933,3 +935,112 @@ def group_coverage(facts: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+# --- shared quotes and reuse shares --------------------------------------------------------------
+
+SHARED_QUOTE_MIN_SIMILARITY = (
+    0.5  # difflib ratio of the two quotes' words: below it, two different statements
+)
+SHARED_QUOTE_COLUMNS = [
+    "speaker",
+    "group_a",
+    "article_a",
+    "start_a",
+    "end_a",
+    "quote_a",
+    "group_b",
+    "article_b",
+    "start_b",
+    "end_b",
+    "quote_b",
+    "relation",
+    "similarity",
+    "diff",
+]
+
+
+def _quote_words(quote: str) -> list[str]:
+    return re.findall(r"[\w'-]+", normalise(quote).lower())
+
+
+def word_diff(a: str, b: str) -> str:
+    """A word-level difference of ``b`` against ``a``: ``[-removed-]`` and ``{+added+}`` around the
+    words that differ, the shared words as they are."""
+    words_a, words_b = _quote_words(a), _quote_words(b)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += words_a[i1:i2]
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(words_a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(words_b[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+def _relation(words_a: list[str], words_b: list[str]) -> str:
+    """``identical``, ``trimmed`` (one is a stretch of the other) or ``reworded``."""
+    if words_a == words_b:
+        return "identical"
+    short, long = sorted((words_a, words_b), key=len)
+    joined = " " + " ".join(long) + " "
+    return "trimmed" if short and f" {' '.join(short)} " in joined else "reworded"
+
+
+def shared_quotes(quotes: pd.DataFrame, min_similarity: float = SHARED_QUOTE_MIN_SIMILARITY) -> pd.DataFrame:
+    """The same named speaker quoted by two groups in words that match: ``identical``, ``trimmed``
+    (one quote is a stretch of the other) or ``reworded`` (difflib word ratio at least
+    ``min_similarity``), with a word-level ``diff`` of b against a.
+
+    ``quotes`` is :func:`analysis.quotes.corpus_quotes`; scare quotes and unnamed speakers are left
+    out, and speakers are matched on ``speaker_key`` (the full name). Offsets are into ``raw_text``.
+    """
+    said = quotes[(quotes["kind"] != "scare") & quotes["named"]].reset_index(drop=True)
+    rows = []
+    for _, same in said.groupby("speaker_key", sort=True):
+        for (_, a), (_, b) in combinations(same.iterrows(), 2):
+            if a["group"] == b["group"]:
+                continue
+            words_a, words_b = _quote_words(a["quote"]), _quote_words(b["quote"])
+            relation = _relation(words_a, words_b)
+            similarity = difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False).ratio()
+            if relation == "reworded" and similarity < min_similarity:
+                continue
+            rows.append(
+                {
+                    "speaker": a["speaker_key"],
+                    **{f"{k}_a": a[k] for k in ("group", "article_id", "raw_start", "raw_end", "quote")},
+                    **{f"{k}_b": b[k] for k in ("group", "article_id", "raw_start", "raw_end", "quote")},
+                    "relation": relation,
+                    "similarity": round(similarity, 3),
+                    "diff": word_diff(a["quote"], b["quote"]),
+                }
+            )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return pd.DataFrame(columns=SHARED_QUOTE_COLUMNS)
+    table = table.rename(
+        columns={
+            "article_id_a": "article_a",
+            "article_id_b": "article_b",
+            "raw_start_a": "start_a",
+            "raw_end_a": "end_a",
+            "raw_start_b": "start_b",
+            "raw_end_b": "end_b",
+        }
+    )
+    return table[SHARED_QUOTE_COLUMNS]
+
+
+def reuse_shares(passages: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """Share of each article's words (rows) found in each other article (columns) through the
+    passages of :func:`shared_passages`; an article's words are its tokens (function words in)."""
+    ids = list(corpus["article_id"])
+    words = pd.Series([len(tokenize(text)) for text in corpus["text"]], index=ids)
+    shared = pd.DataFrame(0.0, index=pd.Index(ids, name="article_id"), columns=ids)
+    for row in passages.itertuples(index=False):
+        shared.loc[row.article_a, row.article_b] += row.n_words
+        shared.loc[row.article_b, row.article_a] += row.n_words
+    return shared.div(words.where(words > 0), axis=0).fillna(0.0).clip(upper=1.0).round(4)

@@ -364,3 +364,45 @@ def test_a_wire_phrase_shared_by_two_seed_articles_counts_a_name_as_its_words(se
     assert raw[row["article_b"]][row["start_b"] : row["end_b"]] == row["text"]
     assert {row["article_a"][:3], row["article_b"][:3]} == {"003", "004"}
     assert row["kind"] == "reuse"
+
+
+def test_shared_quotes_identical_trimmed_and_reworded(tmp_path: Path) -> None:
+    from analysis.overlap import shared_quotes, word_diff
+    from analysis.quotes import corpus_quotes
+
+    said = "The ceasefire will hold if both sides keep their word, and we expect talks by Friday"
+    table = pd.DataFrame(
+        {
+            "outlet": ["Wire", "Paper", "Site", "Blog"],
+            "text": [
+                f'Ahmed Karimi, the mediator, said: "{said}."',
+                f'"{said}," mediator Ahmed Karimi told reporters.',
+                'Ahmed Karimi said: "The ceasefire will hold if both sides keep their word."',
+                'Ahmed Karimi said: "The ceasefire may hold if the two sides keep their word."',
+            ],
+        }
+    )
+    table.to_csv(tmp_path / "quotes.csv", index=False)
+    corpus = load_corpus(tmp_path / "quotes.csv")
+    pairs = shared_quotes(corpus_quotes(corpus))
+    relation = {frozenset((r.group_a, r.group_b)): r.relation for r in pairs.itertuples()}
+    assert relation[frozenset(("Wire", "Paper"))] == "identical"
+    assert relation[frozenset(("Wire", "Site"))] == "trimmed"
+    assert relation[frozenset(("Site", "Blog"))] == "reworded"
+    raw = dict(zip(corpus["article_id"], corpus["raw_text"], strict=True))
+    for row in pairs.itertuples():
+        assert raw[row.article_a][row.start_a : row.end_a] == row.quote_a
+        assert raw[row.article_b][row.start_b : row.end_b] == row.quote_b
+    assert word_diff("will hold if both sides", "may hold if the two sides") == (
+        "[-will-] {+may+} hold if [-both-] {+the two+} sides"
+    )
+
+
+def test_reuse_shares_are_shares_of_each_articles_words(seeds: pd.DataFrame) -> None:
+    from analysis.overlap import reuse_shares
+
+    shares = reuse_shares(shared_passages(seeds), seeds)
+    assert list(shares.index) == list(shares.columns) == list(seeds["article_id"])
+    assert (shares.to_numpy().diagonal() == 0).all() and shares.to_numpy().max() < 0.05
+    words_004 = len(tokenize(seeds.set_index("article_id").at["004_06805eb31a0cf900", "text"]))
+    assert shares.loc["004_06805eb31a0cf900", RT] == round(6 / words_004, 4)
