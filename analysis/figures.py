@@ -1148,19 +1148,11 @@ def corpus_figures(corpus: pd.DataFrame) -> pd.DataFrame:
 
 WINDOW_RATIO = 1.5  # windows within this factor of each other ("36 hours" and "two days") count as the same
 SAME_VALUE = 0.01  # relative difference under which two figures state the same value
+# What a comparison row shows of a group's main figure: the figure's own columns, with raw offsets.
 _MAIN = [
     "article_id",
     "surface",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "unit",
-    "counted",
-    "verb",
-    "window",
-    "window_days",
-    "source",
+    *COLUMNS[COLUMNS.index("value") : COLUMNS.index("sentence")],
     "raw_start",
     "raw_end",
 ]
