@@ -40,12 +40,12 @@ from wordfreq import zipf_frequency
 from analysis.cleaning import text_to_raw
 from analysis.corpus import group_sizes
 from analysis.quotes import (
-    _CLAUSE_OPENERS,
-    _DETERMINERS,
-    _PREPOSITIONS,
-    _csv_rows,
-    _cue_sections,
-    _data_lines,
+    CLAUSE_OPENERS,
+    DETERMINERS,
+    PREPOSITIONS,
+    csv_rows,
+    cue_sections,
+    data_lines,
     extract_quotes,
 )
 from analysis.text import (
@@ -119,8 +119,8 @@ _NOUN_DETERMINERS = frozenset("the a an his her its their our my your this these
 _ANAPHOR_DETERMINERS = frozenset("the these those".split())
 # Words after which a word before a name modifies it; not "to" ("to defeat ISIS") nor "that" ("fighters
 # that joined ISIS"), after which it is a verb. A word in -ed needs an article or preposition before it.
-_MODIFIER_OPENERS = (_DETERMINERS | _PREPOSITIONS | _CLAUSE_OPENERS) - {"to", "that"}
-_PARTICIPLE_OPENERS = (_DETERMINERS | _PREPOSITIONS) - {"to", "that"}
+_MODIFIER_OPENERS = (DETERMINERS | PREPOSITIONS | CLAUSE_OPENERS) - {"to", "that"}
+_PARTICIPLE_OPENERS = (DETERMINERS | PREPOSITIONS) - {"to", "that"}
 # Words after which a plural-looking word is a verb: it takes an object ("retains a foothold").
 _OBJECT_OPENERS = frozenset("a an the this these those his her its their our there to him them".split())
 _APPOSITION_DETERMINERS = frozenset("a an the".split())
@@ -236,7 +236,7 @@ def _fits(spec: frozenset[str] | str, word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _frame_cues() -> _Phrases:
-    rows = _csv_rows(FRAMES_PATH)
+    rows = csv_rows(FRAMES_PATH)
     unknown = {row["frame"] for row in rows} - set(FRAMES)
     if unknown:
         raise ValueError(f"{FRAMES_PATH}: unknown frame(s) {sorted(unknown)}")
@@ -260,7 +260,7 @@ def _loaded_cues() -> _Phrases:
     """Pejorative and added emotive terms (inflected), VADER's strong words, and VADER's boosters that
     raise intensity, less those that are English function words ("so", "very", "more", "most")."""
     cues = [
-        _cue(row["term"].strip(), row["category"].strip(), True) for row in _csv_rows(LOADED_LANGUAGE_PATH)
+        _cue(row["term"].strip(), row["category"].strip(), True) for row in csv_rows(LOADED_LANGUAGE_PATH)
     ]
     cues += [
         _cue(word, "emotive", False)
@@ -287,8 +287,8 @@ class _Verbs:
 
 @lru_cache(maxsize=1)
 def _reporting_verbs() -> _Verbs:
-    kinds = {row["lemma"].strip(): row["kind"].strip() for row in _csv_rows(REPORTING_VERBS_PATH)}
-    lines = [line.split() for line in _cue_sections()["verbs"]]
+    kinds = {row["lemma"].strip(): row["kind"].strip() for row in csv_rows(REPORTING_VERBS_PATH)}
+    lines = [line.split() for line in cue_sections()["verbs"]]
     lemma = {form: forms[0] for forms in lines if kinds.get(forms[0]) != "ignore" for form in forms}
     kind = {verb: kinds.get(verb, "other") for verb in set(lemma.values())}
     return _Verbs(frozenset(chain.from_iterable(lines)), lemma, kind)
@@ -298,14 +298,14 @@ def _reporting_verbs() -> _Verbs:
 def _clause_starters() -> frozenset[str]:
     """Words after which a noun phrase starts a clause: clause openers and reporting verbs ("said the
     rebels had")."""
-    return _CLAUSE_OPENERS | _reporting_verbs().forms
+    return CLAUSE_OPENERS | _reporting_verbs().forms
 
 
 @lru_cache(maxsize=1)
 def _hedges() -> _Phrases:
     """The phrases of ``hedges.txt`` and the evidential adverbs of ``speech_verbs.txt``."""
-    evidential = [word for line in _cue_sections()["evidential"] for word in line.split()]
-    phrases = [*evidential, *_data_lines(HEDGES_PATH)]
+    evidential = [word for line in cue_sections()["evidential"] for word in line.split()]
+    phrases = [*evidential, *data_lines(HEDGES_PATH)]
     return _Phrases([_cue(phrase, "hedge", False) for phrase in phrases])
 
 
@@ -323,7 +323,7 @@ class _LabelRules:
 @lru_cache(maxsize=1)
 def _label_rules() -> _LabelRules:
     values: dict[str, list[str]] = {}
-    for row in _csv_rows(LABEL_PATTERNS_PATH):
+    for row in csv_rows(LABEL_PATTERNS_PATH):
         values.setdefault(row["rule"].strip(), []).append(row["value"].strip())
     return _LabelRules(
         collective=frozenset(values["collective"]),
@@ -606,7 +606,7 @@ def _closes_phrase(doc: _Doc, tokens: list[Token], head: int) -> bool:
     if following is None:
         return True
     word = following.token.lower()
-    return word in _PREPOSITIONS or word in _RELATIVES or _is_participle(word)
+    return word in PREPOSITIONS or word in _RELATIVES or _is_participle(word)
 
 
 def _apposition(doc: _Doc, tokens: list[Token], after: int, gap: str, kind: str) -> list[int]:

@@ -94,7 +94,7 @@ CREDIT_COLUMNS = ["name", "kind", "cue", "start", "end"]
 SCARE_MAX_WORDS = 4
 
 # Closed-class English words: grammar, not a lexicon of the domain.
-_DETERMINERS = frozenset(
+DETERMINERS = frozenset(
     "the a an one another some any each every this that these those his her its their our my your "
     "two three four several many most both all other others such".split()
 )
@@ -104,11 +104,11 @@ _AUXILIARIES = frozenset(
     "is are was were be been being am has have had having do does did will would shall should can "
     "could may might must not".split()
 )
-_CLAUSE_OPENERS = frozenset(
+CLAUSE_OPENERS = frozenset(
     "after because while as when although though since and but or so that if whereas unless until once "
     "where yet however meanwhile then".split()
 )
-_PREPOSITIONS = frozenset(
+PREPOSITIONS = frozenset(
     "in on at to from with by for of into onto over under about before during through without within "
     "across against between among near outside inside since until via according".split()
 )
@@ -150,22 +150,22 @@ _SENTENCE_END = re.compile(r"[.!?]['\"]?\s")
 # --- data files ----------------------------------------------------------------------------------
 
 
-def _data_lines(path: Path) -> list[str]:
+def data_lines(path: Path) -> list[str]:
     """Lines of a data file without its comment lines (``#``) and blank lines."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(_data_lines(path)))
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(data_lines(path)))
 
 
 @lru_cache(maxsize=1)
-def _cue_sections() -> dict[str, list[str]]:
+def cue_sections() -> dict[str, list[str]]:
     """The sections of ``speech_verbs.txt``: section name -> its lines."""
     sections: dict[str, list[str]] = {}
     current = ""
-    for line in _data_lines(SPEECH_VERBS_PATH):
+    for line in data_lines(SPEECH_VERBS_PATH):
         if line.startswith("[") and line.endswith("]"):
             current = line[1:-1]
             sections[current] = []
@@ -175,7 +175,7 @@ def _cue_sections() -> dict[str, list[str]]:
 
 
 def _section_words(section: str) -> frozenset[str]:
-    return frozenset(word for line in _cue_sections()[section] for word in line.split())
+    return frozenset(word for line in cue_sections()[section] for word in line.split())
 
 
 @dataclass(frozen=True)
@@ -198,9 +198,9 @@ def _lexicon() -> _Lexicon:
     with ALIASES_PATH.open(encoding="utf-8", newline="") as handle:
         alias_kinds = {row["alias"].strip().lower(): row["kind"].strip() for row in csv.DictReader(handle)}
     role_words = frozenset(
-        word.lower() for row in _csv_rows(AFFILIATIONS_PATH) for word in _WORD.findall(row["term"])
+        word.lower() for row in csv_rows(AFFILIATIONS_PATH) for word in _WORD.findall(row["term"])
     )
-    agencies = frozenset(row["name"].lower() for row in _csv_rows(NEWS_AGENCIES_PATH))
+    agencies = frozenset(row["name"].lower() for row in csv_rows(NEWS_AGENCIES_PATH))
     cue = re.compile(r"\b(?:" + "|".join(sorted(verbs, key=len, reverse=True)) + r")\b")
     evidential = re.compile(r"\b(?:" + "|".join(_section_words("evidential")) + r")(?:\s+[\w'-]+){0,2}\s*$")
     participles = _section_words("participles")
@@ -359,9 +359,9 @@ def _is_name_word(word: str) -> bool:
         _NAME_WORD.fullmatch(word) is not None
         and word.lower() not in lex.role_words
         and lex.alias_kinds.get(word.lower(), "person") in ("person", "media", "org")
-        and word.lower() not in _DETERMINERS
-        and word.lower() not in _CLAUSE_OPENERS
-        and word.lower() not in _PREPOSITIONS
+        and word.lower() not in DETERMINERS
+        and word.lower() not in CLAUSE_OPENERS
+        and word.lower() not in PREPOSITIONS
         and word.lower() not in _PRONOUNS
         and word.lower() not in _NOT_NAMES
         and word not in _CALENDAR
@@ -376,9 +376,9 @@ def _is_adjunct(words: list[str]) -> bool:
     """Words that open an adjunct, not a noun phrase: "on a visit to Jerusalem", "Speaking to Sky News",
     "Asked whether he would resign", "adding"."""
     lower = [w.lower() for w in words[:2]]
-    if not lower or lower[0] in _PREPOSITIONS or lower[0] in _lexicon().participles:
+    if not lower or lower[0] in PREPOSITIONS or lower[0] in _lexicon().participles:
         return True
-    opens_clause = len(lower) > 1 and (lower[1] in _PREPOSITIONS - {"of"} or lower[1] in _WH)
+    opens_clause = len(lower) > 1 and (lower[1] in PREPOSITIONS - {"of"} or lower[1] in _WH)
     return opens_clause and lower[0].endswith(("ing", "ed"))
 
 
@@ -386,15 +386,15 @@ def _is_noun_phrase(words: list[str]) -> bool:
     """A plausible subject: short, no verb we know of, not an adjunct."""
     lex = _lexicon()
     lower = [w.lower() for w in words]
-    if not 1 <= len(words) <= 12 or _is_adjunct(words) or lower[-1] in _PREPOSITIONS:
+    if not 1 <= len(words) <= 12 or _is_adjunct(words) or lower[-1] in PREPOSITIONS:
         return False
-    if lower[-1] in _DETERMINERS - _QUANTIFIERS or lower[-1] in _CLAUSE_OPENERS:
+    if lower[-1] in DETERMINERS - _QUANTIFIERS or lower[-1] in CLAUSE_OPENERS:
         return False
     if len(words) > 1 and any(w.lower() in _PERSONAL and not (len(w) > 1 and w.isupper()) for w in words):
         return False  # "told friends she felt": a pronoun is a noun phrase on its own ("US" is not "us")
     if any(w in _AUXILIARIES or (w in lex.verbs and w not in lex.sources) for w in words):
         return False
-    return len(words) > 1 or lower[0] in _PRONOUNS or lower[0] in _QUANTIFIERS or lower[0] not in _DETERMINERS
+    return len(words) > 1 or lower[0] in _PRONOUNS or lower[0] in _QUANTIFIERS or lower[0] not in DETERMINERS
 
 
 def _trim_phrase(masked: str, start: int, end: int) -> tuple[int, int]:
@@ -448,7 +448,7 @@ def _clause_start(masked: str, start: int, end: int) -> int:
         lower = word.group().lower()
         reported = word.group() in lex.verbs and lower not in lex.sources
         helped = any(w.group().lower() in _AUXILIARIES | _RELATIVES for w in words[max(0, i - 2) : i])
-        if lower in _CLAUSE_OPENERS or (reported and not helped):
+        if lower in CLAUSE_OPENERS or (reported and not helped):
             position = (
                 word.end()
             )  # "Police said the man ... shouted": the man shouted; not "who have read it"
@@ -508,7 +508,7 @@ def _object(masked: str, start: int, end: int) -> _Phrase | None:
         ):
             break
         lower = word.group().lower()
-        if words and ((lower in _PREPOSITIONS and lower not in ("of", "for")) or lower in _TEMPORAL):
+        if words and ((lower in PREPOSITIONS and lower not in ("of", "for")) or lower in _TEMPORAL):
             break
         if words and lower in _RELATIVES:
             break
@@ -771,7 +771,7 @@ def _sentence_subjects(masked: str, spans: list[tuple[int, int]]) -> list[tuple[
             past = lower.endswith("ed") and "-" not in lower
             if lower in _AUXILIARIES or lower in lex.verbs or past or len(words) == 5:
                 break
-            if words and lower in _PREPOSITIONS - {"of"}:
+            if words and lower in PREPOSITIONS - {"of"}:
                 break
             words.append(word)
         if words and _is_noun_phrase([w.group() for w in words]):
@@ -972,9 +972,9 @@ def _tokens(text: str) -> list[str]:
 def load_affiliations(override: Path | None = None) -> AffiliationTable:
     """The affiliation table (``affiliations.csv``), with the rows of ``override`` (same columns:
     ``term, affiliation``) added or replacing rows of the same term."""
-    rows = _csv_rows(AFFILIATIONS_PATH) + (_csv_rows(Path(override)) if override else [])
+    rows = csv_rows(AFFILIATIONS_PATH) + (csv_rows(Path(override)) if override else [])
     terms: dict[tuple[str, ...], str] = {}
-    for row in _csv_rows(NEWS_AGENCIES_PATH):
+    for row in csv_rows(NEWS_AGENCIES_PATH):
         terms[tuple(_tokens(row["name"]))] = "media"
     for row in rows:
         value = (row.get("affiliation") or "").strip()
@@ -1013,7 +1013,7 @@ def _affiliation(speaker: str, context: str, override: Path | None) -> str:
             near = tokens[max(0, i - 3) : i + width + 3]
             return next((table.countries[t] for t in near if t in table.countries), "other_government")
     words = speaker.split()
-    named = bool(words) and words[0][:1].isupper() and words[0].lower() not in _DETERMINERS | set(_PRONOUNS)
+    named = bool(words) and words[0][:1].isupper() and words[0].lower() not in DETERMINERS | set(_PRONOUNS)
     return "other" if named else "unnamed"
 
 
@@ -1153,13 +1153,13 @@ class _Agencies:
 @lru_cache(maxsize=1)
 def _agencies() -> _Agencies:
     names = {}
-    for row in _csv_rows(NEWS_AGENCIES_PATH):
+    for row in csv_rows(NEWS_AGENCIES_PATH):
         listed = row["name"].strip()
         body = listed[4:] if listed.startswith("The ") else listed
         names[body.lower()] = (row["canonical"].strip(), row["kind"].strip(), listed)
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w@#])(?:(?P<the>the )?)(?P<name>{alternatives})(?![\w-])", re.IGNORECASE)
-    credits = sorted(_cue_sections()["credits"], key=len, reverse=True)
+    credits = sorted(cue_sections()["credits"], key=len, reverse=True)
     before = re.compile(
         r"\b(?P<cue>" + "|".join(map(re.escape, credits)) + r")\s+(?:the\s+)?$", re.IGNORECASE
     )
