@@ -215,14 +215,14 @@ def first_occurrences(
     counts = count_terms(corpus["text"]) if counts is None else counts
     by_term = counts.matrix.tocsc()
     by_term.sort_indices()
-    column_of = {term: i for i, term in enumerate(counts.vocabulary)}
+    column_of = pd.Index(counts.vocabulary).get_indexer(table["term"])  # -1: not in the corpus
     keys = corpus["article_id"] if by == "article" else corpus["group"]
     members = pd.Series(range(len(corpus))).groupby(keys.to_numpy()).agg(np.array)
     terms_by_article: dict[int, list] = {}
     rows = []
-    for document, term in zip(table["document" if by == "article" else "group"], table["term"], strict=True):
-        column = column_of.get(term)
-        using = np.array([], dtype=int) if column is None else by_term[:, column].indices
+    documents = table["document" if by == "article" else "group"]
+    for document, term, column in zip(documents, table["term"], column_of, strict=True):
+        using = np.array([], dtype=int) if column < 0 else by_term[:, column].indices
         using = using[np.isin(using, members[document])]
         if len(using) == 0:
             rows.append({"count": 0, "article_id": "", "start": -1, "end": -1, "sentence": ""})
@@ -338,8 +338,6 @@ def _g2_log_ratio(a: np.ndarray, b: np.ndarray, n_a: float, n_b: float) -> tuple
 def _background_frequency(term: str) -> float:
     """Frequency of a unigram in general English (wordfreq), minding acronyms that collide with
     function words: "US" is looked up by its other spellings ("United States", "U.S.", ...)."""
-    if " " in term:
-        return 0.0  # wordfreq's phrase estimate is too coarse for bigrams; the corpus part serves
     if term.lower() in STOP_WORDS or term.isupper():
         spellings = load_aliases().spellings.get(term, ())
         safe = [s for s in spellings if s.lower() not in STOP_WORDS]
@@ -354,7 +352,10 @@ def _prior(vocabulary: Sequence[str], counts: np.ndarray, strength: float | None
     if total == 0:
         return np.zeros(len(counts))
     strength = float(total if strength is None else strength)
-    english = np.array([_background_frequency(term) for term in vocabulary])
+    # wordfreq's estimate for a phrase is too coarse: a bigram's prior comes from the corpus alone.
+    unigrams = [i for i, term in enumerate(vocabulary) if " " not in term]
+    english = np.zeros(len(vocabulary))
+    english[unigrams] = [_background_frequency(vocabulary[i]) for i in unigrams]
     english_share = english / (english.sum() or 1.0)
     mixed = BACKGROUND_WEIGHT * english_share + (1 - BACKGROUND_WEIGHT) * counts / total
     return np.maximum(strength * mixed, PRIOR_FLOOR)
