@@ -59,6 +59,7 @@ from analysis.text import normalise, sentences
 
 DATA = Path(__file__).parent / "data"
 APPROX_TOLERANCE = 0.1  # "about 2,000" is read as 1,800-2,200
+ONE_SUBJECT_WORDS = 3  # "one (senior) (Iraqi) soldier": the words a lone "one" may count before its verb
 COLUMNS = [
     "surface",
     "start",
@@ -771,7 +772,18 @@ class _Sentence:
                 if label in roles["label"] or self._after_name(start):
                     return True
         if q.lone_one and not hedged and not ranged and unit is None:
-            return not self._coordinated(start, end)
+            return not (self._coordinated(start, end) or self._one_affected(end))
+        return False
+
+    def _one_affected(self, end: int) -> bool:
+        """ "One person was killed", "one soldier died": a lone "one" whose short noun phrase is the
+        subject of a casualty or capture verb counts one, unlike "one senior commander said"."""
+        for k in range(end, min(self.n, end + ONE_SUBJECT_WORDS + 2)):
+            if self.breaks(k) or self.words[k] in (",", ";"):
+                return False
+            verb = self.lex.verb.get(self.lowers[k])
+            if verb is not None:
+                return verb[1] in ("casualties", "surrender_capture") and k > end
         return False
 
     def _next_to_month(self, start: int, end: int) -> bool:

@@ -617,3 +617,33 @@ def test_the_eval_script_says_when_the_suite_is_missing(tmp_path) -> None:
         check=False,
     )
     assert run.returncode != 0 and "no quantulum3 suite" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "counted", "verb"),
+    [
+        ("One person was killed and three were wounded in the blast.", "person", "kill"),
+        ("One soldier died in the attack.", "soldier", "die"),
+        ("One Iraqi policeman was arrested on Monday.", "Iraqi policeman", "arrest"),
+    ],
+)
+def test_a_lone_one_that_is_killed_or_captured_is_a_count(text: str, counted: str, verb: str) -> None:
+    first = extract_figures(text).iloc[0]
+    assert (first["surface"].lower(), first["value"], first["counted"], first["verb"]) == (
+        "one",
+        1.0,
+        counted,
+        verb,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One senior commander said the fighters would die rather than surrender.",
+        "One lad, who had fled the fighting, told reporters he was hungry.",
+        "One woman told the BBC that the camp was overcrowded.",
+    ],
+)
+def test_a_lone_one_before_a_speaker_stays_a_determiner(text: str) -> None:
+    assert "one" not in set(extract_figures(text)["surface"].str.lower())
