@@ -494,11 +494,18 @@ def test_affiliation(speaker: str, context: str, side: str) -> None:
 
 def test_affiliation_override_adds_and_replaces_rows(tmp_path: Path) -> None:
     override = tmp_path / "mine.csv"
-    override.write_text("term,affiliation\ntribal elder,civilian\nmilitant,other\n", encoding="utf-8")
+    override.write_text("term,affiliation\ntribal elder,civilian\ncoalition,other\n", encoding="utf-8")
     assert affiliation("a tribal elder", "") == "unnamed"
     assert affiliation("a tribal elder", "", override) == "civilian"
-    assert affiliation("a militant", "") == "isis"
-    assert affiliation("a militant", "", override) == "other"
+    assert affiliation("a coalition spokesman", "") == "us_coalition"
+    assert affiliation("a coalition spokesman", "", override) == "other"
+
+
+def test_a_generic_word_for_fighters_names_no_side() -> None:
+    # "militant" or "jihadist" alone says nothing of which group: in another war it is not ISIS.
+    assert affiliation("a militant", "") == "unnamed"
+    assert affiliation("a jihadist commander", "") == "unnamed"
+    assert affiliation("an ISIS militant", "") == "isis"
 
 
 # --- voices across the corpus --------------------------------------------------------------------
