@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, combinations
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -33,10 +33,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from analysis.cleaning import text_to_raw
 from analysis.corpus import cleaning_log
 from analysis.text import (
+    CorpusTokens,
+    corpus_tokens,
     load_aliases,
     normalise,
     sentence_token_spans,
-    sentence_tokens,
     sentences,
     token_spans,
     tokenize,
@@ -98,60 +99,6 @@ ALIGN_BLOCK_ROWS = 5_000  # sentences per sparse product, to bound memory
 MIN_FACT_FEATURES = 3  # fewer features than this ("Baghdadi hiding") is a subhead, not a fact
 FACT_MIN_SCORE = 0.25
 MAX_SENTENCES_PER_ARTICLE = 2  # more sentences of one article in one fact means facts chained together
-
-
-# --- tokens --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CorpusTokens:
-    """Canonical tokens of every article as one array of ids, with sentence and article bounds."""
-
-    ids: np.ndarray  # int32 token ids of all articles, in corpus order
-    vocabulary: list[str]  # id -> canonical token
-    sentence_bounds: np.ndarray  # sentence s is ids[sentence_bounds[s] : sentence_bounds[s + 1]]
-    article_sentences: np.ndarray  # article a has sentences article_sentences[a] : article_sentences[a + 1]
-
-    @property
-    def article_bounds(self) -> np.ndarray:
-        """Article a is ids[article_bounds[a] : article_bounds[a + 1]]."""
-        return self.sentence_bounds[self.article_sentences]
-
-    @property
-    def sentence_article(self) -> np.ndarray:
-        """The article index of each sentence."""
-        return np.repeat(np.arange(len(self.article_sentences) - 1), np.diff(self.article_sentences))
-
-
-def corpus_tokens(texts: Iterable[str], chunk: int = 5_000) -> CorpusTokens:
-    """Tokenize texts with :func:`~analysis.text.sentence_tokens` into integer arrays.
-
-    Ids are assigned by ``pd.factorize`` one chunk of articles at a time, so only each chunk's
-    distinct tokens pass through Python: 100,000 articles cost little more than tokenizing them.
-    """
-    vocabulary: dict[str, int] = {}
-    ids: list[np.ndarray] = []
-    sentence_lengths: list[int] = []
-    article_counts: list[int] = []
-    batch: list[str] = []
-    for text in chain(texts, [None]):
-        if text is not None:
-            batch.append(text)
-        if batch and (text is None or len(batch) == chunk):
-            per_article = [sentence_tokens(t) for t in batch]
-            article_counts += [len(a) for a in per_article]
-            sentence_lengths += [len(s) for a in per_article for s in a]
-            flat = np.fromiter(chain.from_iterable(chain.from_iterable(per_article)), dtype=object)
-            codes, uniques = pd.factorize(flat)
-            lookup = np.array([vocabulary.setdefault(u, len(vocabulary)) for u in uniques], dtype=np.int32)
-            ids.append(lookup[codes] if len(codes) else np.zeros(0, np.int32))
-            batch = []
-    return CorpusTokens(
-        ids=np.concatenate(ids) if ids else np.zeros(0, np.int32),
-        vocabulary=list(vocabulary),
-        sentence_bounds=np.concatenate([[0], np.cumsum(sentence_lengths, dtype=np.int64)]),
-        article_sentences=np.concatenate([[0], np.cumsum(article_counts, dtype=np.int64)]),
-    )
 
 
 def _raw_spans(corpus: pd.DataFrame, rows: Sequence[int], spans: Sequence[tuple[int, int]]) -> list:

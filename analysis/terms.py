@@ -19,7 +19,7 @@ Every table says how many articles and words it rests on (``articles``, ``words`
 
 from __future__ import annotations
 
-from array import array
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,10 +32,18 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
-from wordfreq import word_frequency
+from wordfreq import get_frequency_dict, word_frequency
 
 from analysis.cleaning import text_to_raw
-from analysis.text import load_aliases, sentence_token_spans, sentence_tokens, sentences, token_spans
+from analysis.text import (
+    CorpusTokens,
+    corpus_tokens,
+    load_aliases,
+    sentence_token_spans,
+    sentence_tokens,
+    sentences,
+    token_spans,
+)
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 PRIOR_FLOOR = 0.01  # pseudo-count of a term missing from the prior (too rare to be listed)
@@ -96,34 +104,44 @@ class TermCounts:
     """Term counts of a sequence of texts from one tokenizing pass: all the term tables need."""
 
     matrix: sparse.csr_matrix  # texts x terms
-    vocabulary: np.ndarray  # the terms, in order of first use
+    vocabulary: np.ndarray  # the terms: unigrams in order of first use, then bigrams by their first word
     words: np.ndarray  # tokens per text, function words included
 
 
 def count_terms(texts: Iterable[str]) -> TermCounts:
-    """Count the terms of every text (what ``CountVectorizer(analyzer=terms)`` gives, faster: the
-    words are counted in the same pass, and ``Counter`` counts in C)."""
-    vocabulary: dict[str, int] = {}
-    columns, values = array("i"), array("i")  # C ints: 10^8 entries must fit in memory
-    row_ends, words = [0], []
-    for text in texts:
-        by_sentence = sentence_tokens(text)
-        words.append(sum(map(len, by_sentence)))
-        found = Counter(chain.from_iterable(map(_terms_of, by_sentence)))
-        new = sorted(set(found).difference(vocabulary))  # in C, looking up only this text's terms
-        vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
-        columns.extend(map(vocabulary.__getitem__, found))
-        values.extend(found.values())
-        row_ends.append(len(columns))
+    """Count the terms of every text: what ``CountVectorizer(analyzer=terms)`` gives, faster."""
+    return term_counts(corpus_tokens(texts))
+
+
+def term_counts(tokens: CorpusTokens) -> TermCounts:
+    """Count the terms of a tokenized corpus (:func:`~analysis.text.corpus_tokens`).
+
+    Counting runs on integer arrays: a bigram of token ids ``a, b`` is the code ``(a + 1) * V + b``
+    (``V`` tokens), so unigram and bigram codes never collide, and one ``np.unique`` over
+    (article, term) pairs gives the sparse matrix without a Python loop over tokens.
+    """
+    ids = tokens.ids.astype(np.int64)
+    n_tokens, n_types = len(ids), len(tokens.vocabulary)
+    is_term = np.fromiter(map(_is_term, tokens.vocabulary), dtype=bool, count=n_types)
+    keep = is_term[ids]
+    starts_sentence = np.zeros(n_tokens + 1, dtype=bool)
+    starts_sentence[tokens.sentence_bounds[:-1]] = True
+    first_of_pair = np.flatnonzero(keep[:-1] & keep[1:] & ~starts_sentence[1:n_tokens])
+    codes = np.concatenate([ids[keep], (ids[first_of_pair] + 1) * n_types + ids[first_of_pair + 1]])
+    words = np.diff(tokens.article_bounds)
+    article_of = np.repeat(np.arange(len(words)), words)
+    rows = np.concatenate([article_of[keep], article_of[first_of_pair]])
+    term_codes, columns = np.unique(codes, return_inverse=True)
+    cells, values = np.unique(rows * len(term_codes) + columns, return_counts=True)
     matrix = sparse.csr_matrix(
-        (
-            np.frombuffer(values, dtype=np.int32),
-            np.frombuffer(columns, dtype=np.int32),
-            np.array(row_ends, dtype=np.int64),
-        ),
-        shape=(len(row_ends) - 1, len(vocabulary)),
+        (values.astype(np.int32), (cells // max(len(term_codes), 1), cells % max(len(term_codes), 1))),
+        shape=(len(words), len(term_codes)),
     )
-    return TermCounts(matrix, np.array(list(vocabulary), dtype=object), np.array(words, dtype=np.int64))
+    types = np.asarray(tokens.vocabulary, dtype=object)
+    unigram = term_codes < n_types
+    first, second = np.divmod(term_codes[~unigram], n_types)
+    vocabulary = np.concatenate([types[term_codes[unigram]], types[first - 1] + " " + types[second]])
+    return TermCounts(matrix, vocabulary, words.astype(np.int64))
 
 
 def _group_rows(groups: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
@@ -335,6 +353,17 @@ def _g2_log_ratio(a: np.ndarray, b: np.ndarray, n_a: float, n_b: float) -> tuple
     return g2, log_ratio
 
 
+def _english_frequency(word: str) -> float:
+    """``wordfreq.word_frequency(word, "en")``, read straight from its table for a plain lower-case
+    word (for which wordfreq's tokenizer returns the word itself): 10x faster on 10^5 terms."""
+    if not (word.isascii() and word.isalpha() and word.islower()):
+        return word_frequency(word, "en")
+    frequency = get_frequency_dict("en", "best").get(word, 0.0)
+    if frequency == 0.0:
+        return 0.0
+    return round(frequency, math.floor(-math.log(frequency, 10)) + 3)  # wordfreq's 3 significant digits
+
+
 def _background_frequency(term: str) -> float:
     """Frequency of a unigram in general English (wordfreq), minding acronyms that collide with
     function words: "US" is looked up by its other spellings ("United States", "U.S.", ...)."""
@@ -343,7 +372,7 @@ def _background_frequency(term: str) -> float:
         safe = [s for s in spellings if s.lower() not in STOP_WORDS]
         if safe:
             return max(word_frequency(s, "en") for s in safe)
-    return word_frequency(term.lower(), "en")
+    return _english_frequency(term.lower())
 
 
 def _prior(vocabulary: Sequence[str], counts: np.ndarray, strength: float | None = None) -> np.ndarray:

@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+from wordfreq import top_n_list, word_frequency
 
 from analysis.corpus import raw_span
 from analysis.terms import (
@@ -23,6 +25,7 @@ from analysis.terms import (
     tfidf_terms,
     tfidf_vectorizer,
 )
+from analysis.terms import _english_frequency as english_frequency
 from analysis.text import normalise, tokenize
 
 
@@ -171,3 +174,29 @@ def test_first_occurrences_point_at_the_first_use_in_the_group(seeds) -> None:
         assert row.count == len(uses) and row.start == uses["start"].min()
     missing = first_occurrences(seeds, pd.DataFrame({"group": ["RT"], "term": ["no such term"]}), by="group")
     assert missing.iloc[0].to_dict() == {"count": 0, "article_id": "", "start": -1, "end": -1, "sentence": ""}
+
+
+def test_counting_on_token_ids_matches_counting_strings_on_awkward_texts() -> None:
+    texts = [
+        "",  # no tokens at all
+        "...",  # punctuation only
+        "Kurdish forces advanced. Forces of the SDF held.",  # no bigram across the full stop
+        "Forces held\nKurdish forces",  # nor across a line break
+        "The U.S. said. Islamic State fighters fled; IS fighters fled!",  # aliases give one term
+        "fighters " * 50,  # one term repeated
+        "?!",
+    ]
+    counts = count_terms(texts)
+    expected = CountVectorizer(analyzer=terms)
+    matrix = expected.fit_transform(texts)
+    order = np.argsort(counts.vocabulary.astype(str))
+    assert list(counts.vocabulary[order]) == list(expected.get_feature_names_out())
+    assert (counts.matrix[:, order] != matrix).nnz == 0
+    assert "advanced forces" not in counts.vocabulary and "held kurdish" not in counts.vocabulary
+    assert list(counts.words) == [len(tokenize(t)) for t in texts]
+    assert count_terms([]).matrix.shape == (0, 0)
+
+
+def test_english_frequency_reads_wordfreq_exactly() -> None:
+    words = [*top_n_list("en", 3000), "encampment", "baghouz", "zzqx", "naïve", "e-mail", "don't", "f16"]
+    assert [english_frequency(w) for w in words] == [word_frequency(w, "en") for w in words]
