@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from analysis.parallel import map_chunks
+
 ALIASES_PATH = Path(__file__).parent / "data" / "aliases.csv"
 
 _ONE_FOR_ONE = {
@@ -410,29 +412,32 @@ class CorpusTokens:
         return np.repeat(np.arange(len(self.article_sentences) - 1), np.diff(self.article_sentences))
 
 
-def corpus_tokens(texts: Iterable[str], chunk: int = 5_000) -> CorpusTokens:
+def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, list[int], list[int]]:
+    """One chunk's distinct tokens, its token codes into them, and its sentence and article sizes."""
+    per_article = [sentence_tokens(t) for t in texts]
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(per_article)), dtype=object)
+    codes, uniques = pd.factorize(flat)
+    sentence_lengths = [len(s) for a in per_article for s in a]
+    return list(uniques), codes.astype(np.int32), sentence_lengths, [len(a) for a in per_article]
+
+
+def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusTokens:
     """Tokenize texts with :func:`~analysis.text.sentence_tokens` into integer arrays.
 
-    Ids are assigned by ``pd.factorize`` one chunk of articles at a time, so only each chunk's
-    distinct tokens pass through Python: 100,000 articles cost little more than tokenizing them.
+    Each chunk of articles is tokenized on its own (on a Dask cluster when one is configured, see
+    :mod:`analysis.parallel`) and ids are assigned by ``pd.factorize``, so only a chunk's distinct
+    tokens pass through Python here; chunks are merged in order, so ids never depend on where
+    the work ran.
     """
     vocabulary: dict[str, int] = {}
     ids: list[np.ndarray] = []
     sentence_lengths: list[int] = []
     article_counts: list[int] = []
-    batch: list[str] = []
-    for text in chain(texts, [None]):
-        if text is not None:
-            batch.append(text)
-        if batch and (text is None or len(batch) == chunk):
-            per_article = [sentence_tokens(t) for t in batch]
-            article_counts += [len(a) for a in per_article]
-            sentence_lengths += [len(s) for a in per_article for s in a]
-            flat = np.fromiter(chain.from_iterable(chain.from_iterable(per_article)), dtype=object)
-            codes, uniques = pd.factorize(flat)
-            lookup = np.array([vocabulary.setdefault(u, len(vocabulary)) for u in uniques], dtype=np.int32)
-            ids.append(lookup[codes] if len(codes) else np.zeros(0, np.int32))
-            batch = []
+    for uniques, codes, lengths, counts in map_chunks(_tokenize_chunk, texts, chunk):
+        lookup = np.array([vocabulary.setdefault(u, len(vocabulary)) for u in uniques], dtype=np.int32)
+        ids.append(lookup[codes] if len(codes) else np.zeros(0, np.int32))
+        sentence_lengths += lengths
+        article_counts += counts
     return CorpusTokens(
         ids=np.concatenate(ids) if ids else np.zeros(0, np.int32),
         vocabulary=list(vocabulary),
@@ -485,40 +490,41 @@ def _is_boundary(line: str, match: re.Match[str]) -> bool:
     if not next_word or not (next_word[0].isupper() or next_word[0].isdigit()):
         return False
     punct = match.group()
-    if not punct.startswith("."):
+    if punct[0] != ".":
         # "?" and "!" before a capital end a sentence, unless a quote ends there and its speaker
         # follows: "“Where was the warning?” Thompson asked."
         closes_quote = punct[-1] in "'\"\u2019\u201d"
         return not (closes_quote and _SPEECH_VERB.match(line, match.end()))
-    if len(punct.rstrip("'\"\u2019\u201d)]")) > 1:
+    if len(punct) > 1 and len(punct.rstrip("'\"\u2019\u201d)]")) > 1:
         return True  # "..." or ".." before a capital
-    word_start = (
-        max(
-            line.rfind(" ", 0, match.start()),
-            line.rfind("(", 0, match.start()),
-            line.rfind('"', 0, match.start()),
-        )
-        + 1
-    )
-    before = line[word_start : match.start()].lstrip("\"'\u2018\u201c(")
+    end = match.start()
+    word_start = max(line.rfind(" ", 0, end), line.rfind("(", 0, end), line.rfind('"', 0, end)) + 1
+    before = line[word_start:end].lstrip("\"'\u2018\u201c(")
     bare = before.rstrip(".").lower()
     if bare in _TITLES:
         return False
-    first_word = next_word.strip("\"'\u2018\u201c(")
-    starter = first_word.rstrip(",;:") in _SENTENCE_STARTERS
     if len(before) == 1 and before.isupper():
-        return starter  # an initial, as in "J. K. Rowling", unless a sentence plainly starts
+        # An initial, as in "J. K. Rowling", unless a sentence plainly starts.
+        return _starts_sentence(next_word)
     if before in ("No", "Nos") and next_word[0].isdigit():
         return False  # "No. 10"
-    marker = _LIST_MARKER.match(line)
-    if marker and marker.end() == match.start() + 1:
-        return False  # "1. Raise taxes"
-    if _DOTTED_ACRONYM.fullmatch(before) or bare in _ABBREVIATIONS:
-        return starter  # "U.S. Secretary" goes on; "in the U.S. The next day" ends
+    if before.isdigit():
+        marker = _LIST_MARKER.match(line)
+        if marker and marker.end() == end + 1:
+            return False  # "1. Raise taxes"
+    if bare in _ABBREVIATIONS or ("." in before and _DOTTED_ACRONYM.fullmatch(before)):
+        return _starts_sentence(next_word)  # "U.S. Secretary" goes on; "in the U.S. The next day" ends
     return True
 
 
+def _starts_sentence(next_word: str) -> bool:
+    """Whether the word after a full stop is one that usually starts a sentence ("The", "But")."""
+    return next_word.strip("\"'\u2018\u201c(").rstrip(",;:") in _SENTENCE_STARTERS
+
+
 def _line_sentences(line: str, offset: int) -> list[tuple[int, int]]:
+    if not line:
+        return []
     spans = []
     start = 0
     for match in _CANDIDATE_END.finditer(line):

@@ -1,0 +1,105 @@
+"""Per-article work in chunks: in this process, or on a Dask cluster when one is asked for.
+
+The cluster comes from the environment, read once per process:
+
+- ``SCHEDULER=tcp://host:8786`` connects to a running ``dask.distributed`` scheduler;
+- ``WORKERS=N`` starts a ``LocalCluster`` of N single-threaded worker processes on this machine;
+- neither (the default: the seeds, the stored notebooks, nbval): everything runs here.
+
+Results never depend on where the work ran: the chunks are the same and their results come back
+in chunk order, so a corpus-wide reduction over them gives the same answer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from itertools import chain, islice
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+ROOT = Path(__file__).resolve().parent.parent  # on the workers' import path, so `analysis` imports
+CHUNK_ARTICLES = 5_000  # articles per chunk of work: ~20 MB of text, seconds of work per chunk
+IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: keeps workers busy without holding the corpus
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter), read lazily."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@cache
+def _client_from_environment() -> Client | None:
+    scheduler, workers = os.environ.get("SCHEDULER", "").strip(), os.environ.get("WORKERS", "").strip()
+    if not scheduler and not workers:
+        return None
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler)
+    if not workers.isdigit() or int(workers) < 1:
+        raise ValueError(f"WORKERS must be a whole number of worker processes, not {workers!r}")
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    cluster = LocalCluster(
+        n_workers=int(workers),
+        threads_per_worker=1,  # the work is pure Python: threads would share one GIL
+        processes=True,
+        dashboard_address=None,
+        env={"PYTHONPATH": pythonpath},
+    )
+    return Client(cluster)
+
+
+_chosen: list[Client | None] = []  # set by `using`, for tests and notebooks that pass a client
+
+
+def client() -> Client | None:
+    """The Dask client the pipeline runs on, or None to run in this process."""
+    return _chosen[-1] if _chosen else _client_from_environment()
+
+
+@contextmanager
+def using(dask_client: Client | None) -> Iterator[None]:
+    """Run the pipeline on ``dask_client`` (None: in this process) inside the ``with`` block."""
+    _chosen.append(dask_client)
+    try:
+        yield
+    finally:
+        _chosen.pop()
+
+
+def map_chunks(func: Callable[[list[T]], R], items: Iterable[T], size: int | None = None) -> Iterator[R]:
+    """``func`` of each chunk of ``size`` items (default :data:`CHUNK_ARTICLES`), in chunk order.
+
+    On a cluster, a few chunks per worker are in flight at a time, so a streamed corpus is never
+    held whole. A corpus of one chunk always runs here: a cluster would only add overhead.
+    """
+    batches = chunks(items, size or CHUNK_ARTICLES)
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    dask_client = client() if second is not None else None
+    if dask_client is None:
+        yield from map(func, chain([first], [] if second is None else [second], batches))
+        return
+    limit = IN_FLIGHT_PER_WORKER * max(1, len(dask_client.scheduler_info()["workers"]))
+    pending: deque = deque()
+    for batch in chain([first, second], batches):
+        [data] = dask_client.scatter([batch])  # sent as data, not inside the task graph
+        pending.append(dask_client.submit(func, data, pure=False))
+        if len(pending) >= limit:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

@@ -1,0 +1,99 @@
+"""The pipeline gives the same answers in this process and on a Dask cluster of 2 workers."""
+
+import numpy as np
+import pytest
+from distributed import Client, LocalCluster
+
+from analysis import parallel
+from analysis.overlap import bare_corpus, plant_passages, shared_passages
+from analysis.synthetic import generate_articles
+from analysis.terms import count_terms
+from analysis.text import corpus_tokens
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def generated():
+    articles, _ = plant_passages(generate_articles(120, seed=3), 6, 40, seed=3)
+    return bare_corpus(articles)
+
+
+def _same_tokens(a, b) -> None:
+    assert a.vocabulary == b.vocabulary
+    assert np.array_equal(a.ids, b.ids)
+    assert np.array_equal(a.sentence_bounds, b.sentence_bounds)
+    assert np.array_equal(a.article_sentences, b.article_sentences)
+
+
+def test_chunks_are_consecutive_and_read_lazily() -> None:
+    read = []
+
+    def numbers():
+        for i in range(7):
+            read.append(i)
+            yield i
+
+    batches = parallel.chunks(numbers(), 3)
+    assert next(batches) == [0, 1, 2] and read == [0, 1, 2]
+    assert list(batches) == [[3, 4, 5], [6]]
+    assert list(parallel.chunks([], 3)) == []
+
+
+def test_map_chunks_keeps_chunk_order_here_and_on_the_cluster(cluster_client) -> None:
+    expected = [[0, 1], [2, 3], [4, 5], [6]]
+    assert list(parallel.map_chunks(list, range(7), 2)) == expected
+    with parallel.using(cluster_client):
+        assert parallel.client() is cluster_client
+        assert list(parallel.map_chunks(list, iter(range(7)), 2)) == expected
+    assert parallel.client() is None  # the test run sets neither WORKERS nor SCHEDULER
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 7 articles, so the seeds and a small corpus are split across the workers."""
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 7)
+
+
+def test_tokens_and_term_counts_are_identical_on_the_cluster(
+    cluster_client, seeds, generated, small_chunks
+) -> None:
+    for texts in (list(seeds["text"]), list(generated["text"])):
+        here = corpus_tokens(texts, chunk=len(texts))
+        here_counts = count_terms(texts)
+        with parallel.using(cluster_client):
+            there = corpus_tokens(iter(texts))
+            there_counts = count_terms(texts)
+        _same_tokens(here, there)
+        assert list(here_counts.vocabulary) == list(there_counts.vocabulary)
+        assert (here_counts.matrix != there_counts.matrix).nnz == 0
+
+
+def test_shared_passages_are_identical_on_the_cluster(cluster_client, generated, small_chunks) -> None:
+    here = shared_passages(generated)
+    with parallel.using(cluster_client):
+        there = shared_passages(generated)
+    assert len(here) >= 6  # the planted passages at least
+    assert here.equals(there)
+
+
+def test_chunk_size_does_not_change_the_tokens(generated) -> None:
+    texts = list(generated["text"])
+    _same_tokens(corpus_tokens(texts, chunk=1), corpus_tokens(texts))
+
+
+def test_workers_must_be_a_whole_number(monkeypatch) -> None:
+    monkeypatch.setenv("WORKERS", "two")
+    parallel._client_from_environment.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="WORKERS must be a whole number"):
+            parallel.client()
+    finally:
+        parallel._client_from_environment.cache_clear()
