@@ -13,7 +13,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Notebooks, papermill and nbval run with notebooks/ as the working folder: make `analysis` importable.
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: all venv test report notebooks lab bench lint clean
+.PHONY: all venv test check report notebooks lab bench lint clean
 
 all: report
 
@@ -29,6 +29,13 @@ venv: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check analysis tests scripts conftest.py
 	$(BIN)/python -m pytest
+
+## Slow end-to-end checks, not part of `test`: the seed reports in headless Chromium (no network, no
+## console errors, images with alt text, links and evidence anchors that resolve, headings, table headers;
+## screenshots in $(BUILD)/check/seeds/screenshots/) and two builds that must be byte-identical.
+check: $(STAMP)
+	cd "$(HERE)" && build="$$(realpath -m -- "$(BUILD)")" && cd "$(CURDIR)" && \
+	  CHECK_BUILD="$$build/check" $(BIN)/python -m pytest -o addopts="" -p no:cacheprovider tests/e2e
 
 ## Run every notebook on CORPUS (copies in $(BUILD)/) and render shareable HTML.
 report: $(STAMP)

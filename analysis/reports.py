@@ -249,23 +249,30 @@ class EvidenceTable:
 def evidence_table(df: pd.DataFrame, corpus: pd.DataFrame) -> EvidenceTable:
     """Wrap ``df`` (columns ``article_id, start, end``) so its HTML links every row to the sentence it cites.
 
-    Rows beyond pandas' ``display.max_rows`` are left out of the HTML, as the plain repr truncates too.
+    A row naming no article of the corpus (a skipped file in the cleaning log) has no page to link to,
+    and says so. Rows beyond pandas' ``display.max_rows`` are left out of the HTML, as the plain repr
+    truncates too.
     """
     missing = {"article_id", "start", "end"} - set(df.columns)
     if missing:
         raise KeyError(f"evidence_table needs columns {sorted(missing)}")
     positions = [list(df.columns).index(name) for name in ("article_id", "start", "end")]
     limit = pd.get_option("display.max_rows") or len(df)
+    loaded = set(corpus["article_id"])
     spans: dict[str, list[Sentence]] = {}
     rows = []
     for label, *values in df.head(limit).itertuples(index=True, name=None):
         article_id, start, end = (values[position] for position in positions)
         article_id = str(article_id)
-        if article_id not in spans:
-            spans[article_id] = sentence_spans(corpus, article_id)
-        href = _href(article_id, spans[article_id], int(start), int(end))
         cells = "".join(f"<td>{_cell(value)}</td>" for value in values)
-        rows.append(f'<tr><th>{_esc(label)}</th>{cells}<td><a href="{_esc(href)}">in context</a></td></tr>')
+        if article_id not in loaded:
+            link = '<td class="nc-muted">not loaded: no page</td>'
+        else:
+            if article_id not in spans:
+                spans[article_id] = sentence_spans(corpus, article_id)
+            href = _href(article_id, spans[article_id], int(start), int(end))
+            link = f'<td><a href="{_esc(href)}">in context</a></td>'
+        rows.append(f"<tr><th>{_esc(label)}</th>{cells}{link}</tr>")
     if len(df) > limit:
         rows.append(f'<tr><td colspan="{len(df.columns) + 2}">… {len(df) - limit} more rows</td></tr>')
     head = "".join(f"<th>{_esc(name)}</th>" for name in [df.index.name or "", *df.columns, ""])

@@ -9,6 +9,7 @@ same corpus give byte-identical HTML, so a report can be archived, diffed and ma
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import re
@@ -121,14 +122,33 @@ def run(source: Path, executed: Path, parameters: dict[str, str]) -> nbformat.No
     return nb
 
 
+def with_provenance(nb: nbformat.NotebookNode, provenance: str) -> nbformat.NotebookNode:
+    """A copy of ``nb`` showing ``provenance`` right under the title cell (the first markdown cell that
+    opens with an H1), so the page's headings run in order: its one H1, then the Provenance H2."""
+    nb = copy.deepcopy(nb)
+    block = nbformat.v4.new_code_cell(
+        source="",
+        id="provenance",
+        outputs=[nbformat.v4.new_output("display_data", data={"text/html": provenance})],
+    )
+    title = next(
+        (
+            index
+            for index, cell in enumerate(nb.cells)
+            if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# ")
+        ),
+        -1,
+    )
+    nb.cells.insert(title + 1, block)
+    return nb
+
+
 def render(nb: nbformat.NotebookNode, name: str, title: str, provenance: str) -> str:
-    """The notebook as a self-contained page for readers, provenance first; refuses remote resources."""
+    """The notebook as a self-contained page for readers, provenance under its title; refuses remote
+    resources."""
+    nb = with_provenance(nb, provenance)
     nb.metadata["title"] = title
-    resources = {
-        "metadata": {"name": name},
-        "provenance_html": provenance,
-        "content_security_policy": CONTENT_SECURITY_POLICY,
-    }
+    resources = {"metadata": {"name": name}, "content_security_policy": CONTENT_SECURITY_POLICY}
     page = stable_styler_ids(exporter().from_notebook_node(nb, resources=resources)[0])
     remote = REMOTE.findall(page)
     if remote:
@@ -166,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     # Kernels inherit the environment: they must import this checkout's analysis and draw inline figures.
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     os.environ.pop("MPLBACKEND", None)
+    os.environ.setdefault("PROGRESS", "terminal")  # progress bars in the terminal, never in a report
 
     entries, written = [], set()
     for source in notebooks:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -93,6 +94,22 @@ def test_evidence_table_keeps_the_plain_repr_and_escapes_its_html(corpus: pd.Dat
     html = table._repr_html_()
     assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert f'href="{evidence_href(corpus, "a1", start, start + len(SCRIPT))}"' in html
+
+
+def test_evidence_table_of_the_cleaning_log_leaves_skipped_files_unlinked(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "kept.txt").write_text("A headline\n\nForces pushed into the last village.\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # the empty file, one article, no metadata.csv
+        corpus = load_corpus(folder)
+    log = cleaning_log(corpus)
+    assert "empty" in set(log["article_id"]) and "empty" not in set(corpus["article_id"])
+    html = evidence_table(log, corpus)._repr_html_()
+    empty_row = next(row for row in html.split("<tr>") if "<td>empty</td>" in row)
+    assert "not loaded: no page" in empty_row and "href" not in empty_row
+    assert 'href="articles/kept.html' in html
 
 
 def test_sentence_anchors_are_unique_and_cover_every_sentence(corpus: pd.DataFrame, pages: dict) -> None:
