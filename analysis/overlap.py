@@ -365,8 +365,8 @@ def _words_before(tokens: CorpusTokens) -> np.ndarray:
 
 def _clean_spans(corpus: pd.DataFrame, tokens: CorpusTokens, start: pd.Series, end: pd.Series) -> list:
     """Clean-text spans of the token ranges ``[start, end)`` (global positions)."""
-    firsts = _token_spans_at(corpus, tokens, start.to_numpy())
-    lasts = _token_spans_at(corpus, tokens, end.to_numpy() - 1)
+    ends = _token_spans_at(corpus, tokens, np.concatenate([start.to_numpy(), end.to_numpy() - 1]))
+    firsts, lasts = ends[: len(start)], ends[len(start) :]  # one pass: each article is split once
     return [(f[0], last[1]) for f, last in zip(firsts, lasts, strict=True)]
 
 

@@ -6,6 +6,8 @@ The cluster comes from the environment, read once per process:
 - ``WORKERS=N`` starts a ``LocalCluster`` of N single-threaded worker processes on this machine;
 - neither (the default: the seeds, the stored notebooks, nbval): everything runs here.
 
+Work of more than one chunk shows a progress bar (:func:`progress`; ``PROGRESS=off`` hides it).
+
 Results never depend on where the work ran: the chunks are the same and their results come back
 in chunk order, so a corpus-wide reduction over them gives the same answer.
 """
@@ -13,8 +15,9 @@ in chunk order, so a corpus-wide reduction over them gives the same answer.
 from __future__ import annotations
 
 import os
+import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from functools import cache
 from itertools import chain, islice
@@ -79,27 +82,58 @@ def using(dask_client: Client | None) -> Iterator[None]:
         _chosen.pop()
 
 
-def map_chunks(func: Callable[[list[T]], R], items: Iterable[T], size: int | None = None) -> Iterator[R]:
-    """``func`` of each chunk of ``size`` items (default :data:`CHUNK_ARTICLES`), in chunk order.
+def map_chunks(
+    func: Callable[[list[T]], R], items: Iterable[T], size: int | None = None, label: str | None = None
+) -> Iterator[R]:
+    """``func`` of each chunk of ``size`` items (default :data:`CHUNK_ARTICLES`), in chunk order,
+    with a progress bar named ``label`` when there is more than one chunk (see :func:`progress`).
 
     On a cluster, a few chunks per worker are in flight at a time, so a streamed corpus is never
     held whole. A corpus of one chunk always runs here: a cluster would only add overhead.
     """
-    batches = chunks(items, size or CHUNK_ARTICLES)
+    size = size or CHUNK_ARTICLES
+    batches = chunks(items, size)
     first = next(batches, None)
     if first is None:
         return
     second = next(batches, None)
-    dask_client = client() if second is not None else None
+    if second is None:
+        yield func(first)
+        return
+    total = -(-len(items) // size) if isinstance(items, Sized) else None
+    yield from progress(_results(func, chain([first, second], batches), client()), label, total)
+
+
+def _results(
+    func: Callable[[list[T]], R], batches: Iterable[list[T]], dask_client: Client | None
+) -> Iterator[R]:
     if dask_client is None:
-        yield from map(func, chain([first], [] if second is None else [second], batches))
+        yield from map(func, batches)
         return
     limit = IN_FLIGHT_PER_WORKER * max(1, len(dask_client.scheduler_info()["workers"]))
     pending: deque = deque()
-    for batch in chain([first, second], batches):
+    for batch in batches:
         [data] = dask_client.scatter([batch])  # sent as data, not inside the task graph
         pending.append(dask_client.submit(func, data, pure=False))
         if len(pending) >= limit:
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def progress(steps: Iterable[R], label: str | None, total: int | None = None) -> Iterator[R]:
+    """``steps`` with a text progress bar, unless ``label`` is None or ``PROGRESS=off``.
+
+    The bar goes to the notebook's (or terminal's) stderr; with ``PROGRESS=terminal``, which
+    ``make report`` sets, it goes to the process's own stderr, so a report never shows it.
+    A text bar, not a widget, so a saved notebook keeps no widget state.
+    """
+    mode = os.environ.get("PROGRESS", "on").strip().lower()
+    if label is None or mode == "off":
+        yield from steps
+        return
+    from tqdm import tqdm
+
+    stream = sys.__stderr__ if mode == "terminal" else sys.stderr
+    with tqdm(steps, desc=label, total=total, unit="chunk", file=stream, mininterval=1.0) as bar:
+        yield from bar

@@ -433,7 +433,7 @@ def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusToken
     ids: list[np.ndarray] = []
     sentence_lengths: list[int] = []
     article_counts: list[int] = []
-    for uniques, codes, lengths, counts in map_chunks(_tokenize_chunk, texts, chunk):
+    for uniques, codes, lengths, counts in map_chunks(_tokenize_chunk, texts, chunk, label="tokenizing"):
         lookup = np.array([vocabulary.setdefault(u, len(vocabulary)) for u in uniques], dtype=np.int32)
         ids.append(lookup[codes] if len(codes) else np.zeros(0, np.int32))
         sentence_lengths += lengths

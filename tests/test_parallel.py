@@ -97,3 +97,15 @@ def test_workers_must_be_a_whole_number(monkeypatch) -> None:
             parallel.client()
     finally:
         parallel._client_from_environment.cache_clear()
+
+
+def test_progress_bar_only_for_work_of_several_chunks(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("PROGRESS", raising=False)
+    assert list(parallel.map_chunks(len, range(5), 10, label="counting")) == [5]
+    assert "counting" not in capsys.readouterr().err  # one chunk: nothing to watch
+    assert list(parallel.map_chunks(len, range(25), 10, label="counting")) == [10, 10, 5]
+    bar = capsys.readouterr().err
+    assert "counting: 100%" in bar and "3/3" in bar
+    monkeypatch.setenv("PROGRESS", "off")
+    assert list(parallel.map_chunks(len, range(25), 10, label="counting")) == [10, 10, 5]
+    assert capsys.readouterr().err == ""
