@@ -38,7 +38,6 @@ from analysis.text import (
     load_aliases,
     normalise,
     sentence_token_spans,
-    sentences,
     token_spans,
     tokenize,
 )
@@ -378,12 +377,11 @@ def _token_spans_at(
     sentence = np.searchsorted(tokens.sentence_bounds, positions, side="right") - 1
     article = tokens.sentence_article[sentence]
     texts = corpus["text"].to_numpy()
-    spans = {a: sentences(texts[a]) for a in np.unique(article)}
     found: dict[int, list[tuple[int, int]]] = {}
     out = []
     for position, s, a in zip(positions.tolist(), sentence.tolist(), article.tolist(), strict=True):
         if s not in found:
-            start, end = spans[a][s - tokens.article_sentences[a]]
+            start, end = tokens.sentence_spans[s].tolist()
             local = [(t.start + start, t.end + start) for t in token_spans(texts[a][start:end])]
             if len(local) != tokens.sentence_bounds[s + 1] - tokens.sentence_bounds[s]:
                 # Tokenized alone, the sentence came out otherwise: take its tokens in context.
@@ -711,9 +709,7 @@ def _sentence_spans(corpus: pd.DataFrame, tokens: CorpusTokens, sentence_ids: np
     """Article position, index within the article, and raw offsets of global sentence ids."""
     article_of = tokens.sentence_article[sentence_ids]
     within = sentence_ids - tokens.article_sentences[article_of]
-    texts = corpus["text"].to_numpy()
-    spans = {r: sentences(texts[r]) for r in np.unique(article_of)}
-    raw = _raw_spans(corpus, article_of, [spans[r][i] for r, i in zip(article_of, within, strict=True)])
+    raw = _raw_spans(corpus, article_of, tokens.sentence_spans[sentence_ids].tolist())
     return article_of, within, raw
 
 

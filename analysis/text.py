@@ -355,9 +355,12 @@ def _line_tokens(
     return out
 
 
-def _sentence_tokens(text: str, with_spans: bool, aliases: AliasTable | None) -> list[list]:
-    """Tokens per sentence of :func:`sentences`: a name never runs across a sentence boundary,
-    and a surname resolves to the full name given in any earlier sentence."""
+def _sentence_tokens(
+    text: str, with_spans: bool, aliases: AliasTable | None, bounds: list[tuple[int, int]] | None = None
+) -> list[list]:
+    """Tokens per sentence of :func:`sentences` (whose spans are appended to ``bounds`` when given):
+    a name never runs across a sentence boundary, and a surname resolves to the full name given
+    in any earlier sentence."""
     table = load_aliases() if aliases is None else aliases
     surnames: dict[str, str] = {}
     out: list[list] = []
@@ -365,6 +368,8 @@ def _sentence_tokens(text: str, with_spans: bool, aliases: AliasTable | None) ->
     for line in normalise(text).split("\n"):
         for start, end in _line_sentences(line, 0):
             out.append(_line_tokens(line[start:end], offset + start, table, surnames, with_spans, line))
+            if bounds is not None:
+                bounds.append((offset + start, offset + end))
         offset += len(line) + 1
     return out
 
@@ -400,6 +405,7 @@ class CorpusTokens:
     vocabulary: list[str]  # id -> canonical token
     sentence_bounds: np.ndarray  # sentence s is ids[sentence_bounds[s] : sentence_bounds[s + 1]]
     article_sentences: np.ndarray  # article a has sentences article_sentences[a] : article_sentences[a + 1]
+    sentence_spans: np.ndarray  # (start, end) of sentence s in its article's text, as sentences() gives
 
     @property
     def article_bounds(self) -> np.ndarray:
@@ -412,13 +418,16 @@ class CorpusTokens:
         return np.repeat(np.arange(len(self.article_sentences) - 1), np.diff(self.article_sentences))
 
 
-def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, list[int], list[int]]:
-    """One chunk's distinct tokens, its token codes into them, and its sentence and article sizes."""
-    per_article = [sentence_tokens(t) for t in texts]
+def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, list[int], list[int], np.ndarray]:
+    """One chunk's distinct tokens, its token codes into them, its sentence and article sizes, and
+    its sentence spans."""
+    bounds: list[tuple[int, int]] = []
+    per_article = [_sentence_tokens(t, False, None, bounds) for t in texts]
     flat = np.fromiter(chain.from_iterable(chain.from_iterable(per_article)), dtype=object)
     codes, uniques = pd.factorize(flat)
     sentence_lengths = [len(s) for a in per_article for s in a]
-    return list(uniques), codes.astype(np.int32), sentence_lengths, [len(a) for a in per_article]
+    spans = np.array(bounds, dtype=np.int64).reshape(-1, 2)
+    return list(uniques), codes.astype(np.int32), sentence_lengths, [len(a) for a in per_article], spans
 
 
 def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusTokens:
@@ -433,16 +442,21 @@ def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusToken
     ids: list[np.ndarray] = []
     sentence_lengths: list[int] = []
     article_counts: list[int] = []
-    for uniques, codes, lengths, counts in map_chunks(_tokenize_chunk, texts, chunk, label="tokenizing"):
+    spans: list[np.ndarray] = [np.zeros((0, 2), dtype=np.int64)]
+    for uniques, codes, lengths, counts, chunk_spans in map_chunks(
+        _tokenize_chunk, texts, chunk, label="tokenizing"
+    ):
         lookup = np.array([vocabulary.setdefault(u, len(vocabulary)) for u in uniques], dtype=np.int32)
         ids.append(lookup[codes] if len(codes) else np.zeros(0, np.int32))
         sentence_lengths += lengths
         article_counts += counts
+        spans.append(chunk_spans)
     return CorpusTokens(
         ids=np.concatenate(ids) if ids else np.zeros(0, np.int32),
         vocabulary=list(vocabulary),
         sentence_bounds=np.concatenate([[0], np.cumsum(sentence_lengths, dtype=np.int64)]),
         article_sentences=np.concatenate([[0], np.cumsum(article_counts, dtype=np.int64)]),
+        sentence_spans=np.concatenate(spans),
     )
 
 

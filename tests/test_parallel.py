@@ -31,6 +31,7 @@ def _same_tokens(a, b) -> None:
     assert np.array_equal(a.ids, b.ids)
     assert np.array_equal(a.sentence_bounds, b.sentence_bounds)
     assert np.array_equal(a.article_sentences, b.article_sentences)
+    assert np.array_equal(a.sentence_spans, b.sentence_spans)
 
 
 def test_chunks_are_consecutive_and_read_lazily() -> None:

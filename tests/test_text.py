@@ -6,6 +6,7 @@ import pytest
 
 from analysis.text import (
     ALIASES_PATH,
+    corpus_tokens,
     normalise,
     sentence_token_spans,
     sentence_tokens,
@@ -201,3 +202,17 @@ def test_sentence_tokens_line_up_with_sentences_and_agree_with_spans(seeds) -> N
         for (start, end), tokens in zip(sentences(text), spanned, strict=True):
             assert all(start <= t.start < t.end <= end for t in tokens)
         assert [t for sentence in plain for t in sentence] == tokenize(text)
+
+
+def test_corpus_tokens_keep_each_article_s_sentences_tokens_and_spans(seeds) -> None:
+    texts = [*seeds["text"], "", "No sentence end\n\nTwo lines. Then more"]
+    tokens = corpus_tokens(texts, chunk=2)
+    assert len(tokens.article_sentences) == len(texts) + 1
+    for a, text in enumerate(texts):
+        first, last = tokens.article_sentences[a], tokens.article_sentences[a + 1]
+        assert tokens.sentence_spans[first:last].tolist() == [list(span) for span in sentences(text)]
+        ids = tokens.ids[tokens.article_bounds[a] : tokens.article_bounds[a + 1]]
+        assert [tokens.vocabulary[i] for i in ids] == tokenize(text)
+        for s in range(first, last):
+            in_sentence = tokens.ids[tokens.sentence_bounds[s] : tokens.sentence_bounds[s + 1]]
+            assert [tokens.vocabulary[i] for i in in_sentence] == sentence_tokens(text)[s - first]
