@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.cleaning import text_to_raw
 from analysis.corpus import cleaning_log
+from analysis.parallel import map_chunks
 from analysis.text import (
     CorpusTokens,
     corpus_tokens,
@@ -646,6 +647,40 @@ def _prefix_index(
     )
 
 
+def _align_blocks(
+    firsts: list[int],
+    matrix: sparse.csr_matrix,
+    prefix: sparse.csr_matrix,
+    prefix_t: sparse.csr_matrix,
+    article_of: np.ndarray,
+    rows: int,
+    top_k: int,
+    min_score: float,
+    min_shared: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``top_k`` matches of the sentences in the blocks of ``rows`` sentences starting at
+    ``firsts``, as sentence ids ``a``, ``b`` and their scores (see :func:`align_sentences`)."""
+    found_a, found_b, found_score = [], [], []
+    for first in firsts:
+        block = slice(first, min(first + rows, matrix.shape[0]))
+        shared = (prefix[block] @ prefix_t).tocoo()
+        a, b = shared.row.astype(np.int64) + first, shared.col.astype(np.int64)
+        candidate = (shared.data >= min_shared) & (article_of[a] != article_of[b])
+        a, b = a[candidate], b[candidate]
+        score = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+        good = score >= min_score
+        a, b, score = a[good], b[good], score[good]
+        order = np.lexsort((b, -score, a))
+        a, b, score = a[order], b[order], score[order]
+        group_first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+        rank = np.arange(len(a)) - np.repeat(group_first, np.diff(np.r_[group_first, len(a)]))
+        best = rank < top_k
+        found_a.append(a[best])
+        found_b.append(b[best])
+        found_score.append(score[best])
+    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score)
+
+
 def align_sentences(
     corpus: pd.DataFrame,
     top_k: int = 3,
@@ -681,27 +716,19 @@ def align_sentences(
         return pd.DataFrame(columns=ALIGNMENT_COLUMNS)
     cap = max_df if max_df is not None else max(ALIGN_MAX_DF_FLOOR, int(np.sqrt(n_sentences)))
     prefix = _prefix_index(matrix, vectors.df, min_score, cap)
-    prefix_t = prefix.T.tocsr()
-    article_of = vectors.tokens.sentence_article
-    found_a, found_b, found_score = [], [], []
-    for first in range(0, n_sentences, ALIGN_BLOCK_ROWS):
-        block = slice(first, min(first + ALIGN_BLOCK_ROWS, n_sentences))
-        shared = (prefix[block] @ prefix_t).tocoo()
-        a, b = shared.row.astype(np.int64) + first, shared.col.astype(np.int64)
-        candidate = (shared.data >= min_shared) & (article_of[a] != article_of[b])
-        a, b = a[candidate], b[candidate]
-        score = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
-        good = score >= min_score
-        a, b, score = a[good], b[good], score[good]
-        order = np.lexsort((b, -score, a))
-        a, b, score = a[order], b[order], score[order]
-        group_first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
-        rank = np.arange(len(a)) - np.repeat(group_first, np.diff(np.r_[group_first, len(a)]))
-        best = rank < top_k
-        found_a.append(a[best])
-        found_b.append(b[best])
-        found_score.append(score[best])
-    a, b, score = np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score)
+    shared = {
+        "matrix": matrix,
+        "prefix": prefix,
+        "prefix_t": prefix.T.tocsr(),
+        "article_of": vectors.tokens.sentence_article,
+        "rows": ALIGN_BLOCK_ROWS,
+        "top_k": top_k,
+        "min_score": min_score,
+        "min_shared": min_shared,
+    }
+    blocks = range(0, n_sentences, ALIGN_BLOCK_ROWS)
+    found = list(map_chunks(_align_blocks, blocks, 1, label="aligning sentences", shared=shared))
+    a, b, score = (np.concatenate([part[k] for part in found]) for k in range(3))
     return _sentence_rows(corpus, vectors.tokens, a, b, score)
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -83,38 +83,48 @@ def using(dask_client: Client | None) -> Iterator[None]:
 
 
 def map_chunks(
-    func: Callable[[list[T]], R], items: Iterable[T], size: int | None = None, label: str | None = None
+    func: Callable[..., R],
+    items: Iterable[T],
+    size: int | None = None,
+    label: str | None = None,
+    shared: Mapping[str, Any] | None = None,
 ) -> Iterator[R]:
-    """``func`` of each chunk of ``size`` items (default :data:`CHUNK_ARTICLES`), in chunk order,
-    with a progress bar named ``label`` when there is more than one chunk (see :func:`progress`).
+    """``func(chunk, **shared)`` for each chunk of ``size`` items (default :data:`CHUNK_ARTICLES`), in
+    chunk order, with a progress bar named ``label`` when there is more than one chunk (see
+    :func:`progress`). ``shared`` holds large read-only inputs every chunk needs: a cluster
+    receives them once per worker, not once per chunk.
 
     On a cluster, a few chunks per worker are in flight at a time, so a streamed corpus is never
-    held whole. A corpus of one chunk always runs here: a cluster would only add overhead.
+    held whole. Work of one chunk always runs here: a cluster would only add overhead.
     """
     size = size or CHUNK_ARTICLES
+    shared = dict(shared or {})
     batches = chunks(items, size)
     first = next(batches, None)
     if first is None:
         return
     second = next(batches, None)
     if second is None:
-        yield func(first)
+        yield func(first, **shared)
         return
     total = -(-len(items) // size) if isinstance(items, Sized) else None
-    yield from progress(_results(func, chain([first, second], batches), client()), label, total)
+    results = _results(func, chain([first, second], batches), shared, client())
+    yield from progress(results, label, total)
 
 
 def _results(
-    func: Callable[[list[T]], R], batches: Iterable[list[T]], dask_client: Client | None
+    func: Callable[..., R], batches: Iterable[list], shared: dict[str, Any], dask_client: Client | None
 ) -> Iterator[R]:
     if dask_client is None:
-        yield from map(func, batches)
+        for batch in batches:
+            yield func(batch, **shared)
         return
+    shared = {name: dask_client.scatter([value], broadcast=True)[0] for name, value in shared.items()}
     limit = IN_FLIGHT_PER_WORKER * max(1, len(dask_client.scheduler_info()["workers"]))
     pending: deque = deque()
     for batch in batches:
         [data] = dask_client.scatter([batch])  # sent as data, not inside the task graph
-        pending.append(dask_client.submit(func, data, pure=False))
+        pending.append(dask_client.submit(func, data, pure=False, **shared))
         if len(pending) >= limit:
             yield pending.popleft().result()
     while pending:

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from distributed import Client, LocalCluster
 
-from analysis import parallel
-from analysis.overlap import bare_corpus, plant_passages, shared_passages
+from analysis import overlap, parallel
+from analysis.overlap import align_sentences, bare_corpus, plant_passages, shared_passages
 from analysis.synthetic import generate_articles
 from analysis.terms import count_terms
 from analysis.text import corpus_tokens
@@ -83,6 +83,17 @@ def test_shared_passages_are_identical_on_the_cluster(cluster_client, generated,
         there = shared_passages(generated)
     assert len(here) >= 6  # the planted passages at least
     assert here.equals(there)
+
+
+def test_sentence_alignments_are_identical_on_the_cluster(cluster_client, generated, monkeypatch) -> None:
+    monkeypatch.setattr(overlap, "ALIGN_BLOCK_ROWS", 300)  # several blocks, spread over the workers
+    here = align_sentences(generated)
+    with parallel.using(cluster_client):
+        there = align_sentences(generated)
+    assert len(here) > 100
+    assert here.equals(there)
+    monkeypatch.setattr(overlap, "ALIGN_BLOCK_ROWS", 100_000)  # one block: the block size changes nothing
+    assert align_sentences(generated).equals(here)
 
 
 def test_chunk_size_does_not_change_the_tokens(generated) -> None:
