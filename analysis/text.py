@@ -158,6 +158,11 @@ def _bare(surface: str) -> str:
     return surface.lstrip("#")
 
 
+def _possessive_length(surface: str) -> int:
+    """Characters of a possessive "'s" at the end of a token's surface, which its span leaves out."""
+    return 2 if len(surface) > 2 and surface[-2:] in ("'s", "'S") else 0
+
+
 class AliasTable:
     """The alias table as an index from first word to aliases, with a per-surface cache."""
 
@@ -194,7 +199,7 @@ class AliasTable:
         cached = self.cache.get(surface)
         if cached is not None:
             return cached
-        trim = 2 if len(surface) > 2 and surface[-2:] in ("'s", "'S") else 0
+        trim = _possessive_length(surface)
         bare = _bare(surface[: len(surface) - trim])
         key = bare.lower()
         fitting = tuple(a for a in self.index.get(key, ()) if _shape_fits(a.shapes[0], bare))
@@ -316,17 +321,21 @@ def _line_tokens(
     """Tokens of one sentence (``line`` is the whole line it stands on, to tell a shouted line):
     plain strings, or :class:`Token` with spans when ``with_spans``."""
     surfaces = _TOKEN_RE.findall(text)
-    if not with_spans:
-        # Fast path, at C speed: no alias can start here and no surname is known in it.
+    # Fast path, mostly at C speed: no alias can start here and no surname is known in it.
+    tokens = list(map(table.defaults.get, surfaces))
+    if None in tokens:
+        for surface in set(surfaces).difference(table.defaults):
+            table.word(surface)  # look up only the surfaces never seen before
         tokens = list(map(table.defaults.get, surfaces))
-        if None in tokens:
-            for surface in set(surfaces).difference(table.defaults):
-                table.word(surface)  # look up only the surfaces never seen before
-            tokens = list(map(table.defaults.get, surfaces))
-            if None in tokens:  # the cache filled up and was cleared on the way
-                tokens = [table.word(s).default for s in surfaces]
-        if table.special.isdisjoint(surfaces) and (not surnames or surnames.keys().isdisjoint(tokens)):
+        if None in tokens:  # the cache filled up and was cleared on the way
+            tokens = [table.word(s).default for s in surfaces]
+    if table.special.isdisjoint(surfaces) and (not surnames or surnames.keys().isdisjoint(tokens)):
+        if not with_spans:
             return tokens
+        return [
+            Token(token, offset + m.start(), offset + m.end() - _possessive_length(m.group()))
+            for token, m in zip(tokens, _TOKEN_RE.finditer(text), strict=True)
+        ]
     sentence = _Line(text, [table.word(s) for s in surfaces], line)
     words = sentence.words
     out: list = []
