@@ -50,9 +50,11 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-## Speed and memory on generated corpora: load, tokenize, TF-IDF + keyness, figures (vs quantulum3), reuse and alignment.
+## Speed and memory on generated corpora: load, tokenize, TF-IDF + keyness, figures (vs quantulum3), reuse and
+## alignment; then the whole analysis stage by stage, on one core and on a 2-worker LocalCluster, at 1,000, 10,000 and SCALE.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --scale $(SCALE)
+	$(BIN)/python scripts/bench_pipeline.py --workers 2 --sizes 1000 10000 $(filter-out 1000 10000,$(SCALE))
 
 lint: $(STAMP)
 	$(BIN)/ruff check analysis tests scripts conftest.py

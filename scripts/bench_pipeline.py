@@ -1,0 +1,203 @@
+"""The whole analysis of generated corpora, stage by stage, in one process and on a Dask LocalCluster.
+
+For each size, a corpus of that many generated articles (seed 0, Parquet) is analysed end to end by
+the functions the notebooks call, in a fresh process per configuration: pinned to one core, then on
+a LocalCluster of ``--workers`` single-threaded workers (unpinned). Each stage prints its seconds,
+its throughput (UTF-8 MB of article text per second) and the peak RSS so far, summed over the
+process and its workers. A table then shows how each stage's cost grows with the corpus, as the
+exponent k in time ~ articles^k between consecutive sizes, and what that predicts for 10^7 articles.
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import pairwise
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED = 0
+TARGET = {"articles": 100_000, "seconds": 15 * 60, "peak_mb": 8_000}
+STAGES = ("load", "tokens", "terms", "figures", "quotes", "framing", "passages", "alignment")
+SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+
+
+def _stages(path: Path) -> dict:
+    """The analysis stages as calls; each returns what later stages need (or nothing)."""
+    from analysis.corpus import load_corpus
+    from analysis.figures import compare_figures, corpus_figures
+    from analysis.framing import hedges, loaded_language, mentions, reporting_verbs, sentence_frames
+    from analysis.overlap import align_sentences, shared_passages
+    from analysis.quotes import corpus_credits, corpus_quotes
+    from analysis.terms import keyness, term_counts, tfidf_terms
+    from analysis.text import corpus_tokens
+
+    state: dict = {}
+
+    def load() -> None:
+        state["corpus"] = load_corpus(path)
+
+    def tokens() -> None:
+        state["tokens"] = corpus_tokens(state["corpus"]["text"])
+
+    def terms() -> None:
+        counts = term_counts(state.pop("tokens"))
+        tfidf_terms(state["corpus"], by="group", counts=counts)
+        keyness(state["corpus"], counts=counts)
+
+    def figures() -> None:
+        compare_figures(corpus_figures(state["corpus"]))
+
+    def quotes() -> None:
+        corpus_quotes(state["corpus"])
+        corpus_credits(state["corpus"])
+
+    def framing() -> None:
+        for step in (mentions, loaded_language, reporting_verbs, hedges, sentence_frames):
+            step(state["corpus"])
+
+    def passages() -> None:
+        shared_passages(state["corpus"])
+
+    def alignment() -> None:
+        align_sentences(state["corpus"])
+
+    calls = locals()
+    return {name: calls[name] for name in STAGES}
+
+
+def _child(path: Path, workers: int) -> None:
+    """Run every stage on the corpus at ``path``; print one JSON line per stage."""
+    from contextlib import ExitStack
+
+    from analysis import parallel
+
+    if not workers and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    os.environ["PROGRESS"] = "off"
+    with ExitStack() as stack:
+        client = None
+        if workers:
+            from distributed import Client, LocalCluster
+
+            cluster = stack.enter_context(
+                LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+            )
+            client = stack.enter_context(Client(cluster))
+            stack.enter_context(parallel.using(client))
+            client.run(lambda: None)
+        for name, stage in _stages(path).items():
+            start = time.perf_counter()
+            stage()
+            seconds = time.perf_counter() - start
+            peak = _peak_rss_mb() + (sum(client.run(_peak_rss_mb).values()) if client else 0)
+            print(json.dumps({"stage": name, "seconds": seconds, "peak_mb": peak}), flush=True)
+
+
+def _run(path: Path, workers: int) -> dict[str, dict]:
+    command = [sys.executable, __file__, "--child", str(path), "--workers", str(workers)]
+    proc = subprocess.run(command, env={**os.environ, **SINGLE_THREAD}, capture_output=True, text=True)
+    results = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            row = json.loads(line)
+            results[row.pop("stage")] = row
+    if proc.returncode:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-8:])
+        print(f"  failed after {list(results) or 'no stage'}:\n{tail}", file=sys.stderr)
+    return results
+
+
+def _generate(size: int, path: Path) -> float:
+    """Write the corpus; return its UTF-8 MB of article text."""
+    from analysis.synthetic import generate_articles, write_corpus
+
+    articles = generate_articles(size, seed=SEED)
+    write_corpus(articles, path)
+    return sum(len(text.encode("utf-8")) for text in articles["text"]) / 1e6
+
+
+def _print_run(size: int, where: str, text_mb: float, results: dict[str, dict]) -> None:
+    total = sum(r["seconds"] for r in results.values())
+    for name in STAGES:
+        if name in results:
+            r = results[name]
+            print(
+                f"{size:>9,}  {where:>10}  {name:<10}  {r['seconds']:>9.1f}  {text_mb / r['seconds']:>8.2f}  "
+                f"{r['peak_mb']:>11.0f}"
+            )
+    peak = max((r["peak_mb"] for r in results.values()), default=0)
+    rate = text_mb / total if total else 0.0
+    print(f"{size:>9,}  {where:>10}  {'TOTAL':<10}  {total:>9.1f}  {rate:>8.2f}  {peak:>11.0f}")
+    if size == TARGET["articles"] and len(results) == len(STAGES):
+        met = total <= TARGET["seconds"] and peak <= TARGET["peak_mb"]
+        print(f"target at 100,000 ({where}): <= 15 min and <= 8 GB: {'MET' if met else 'NOT MET'}")
+
+
+def _growth(times: dict[int, dict[str, float]]) -> None:
+    """Exponent k of time ~ articles^k between consecutive sizes, and the time it predicts at 10^7."""
+    sizes = sorted(times)
+    if len(sizes) < 2:
+        return
+    print(
+        "\ngrowth (one core): k in time ~ articles^k between consecutive sizes; projection to 10^7 articles"
+    )
+    print(
+        f"{'stage':<10}  "
+        + "  ".join(f"{f'k {a:,}->{b:,}':>20}" for a, b in pairwise(sizes))
+        + "  10^7 on 1 core"
+    )
+    for name in STAGES:
+        if not all(name in times[s] for s in sizes):
+            continue
+        ks = [math.log(times[b][name] / times[a][name]) / math.log(b / a) for a, b in pairwise(sizes)]
+        last = sizes[-1]
+        projected = times[last][name] * (10**7 / last) ** max(ks[-1], 1.0)
+        print(f"{name:<10}  " + "  ".join(f"{k:>20.2f}" for k in ks) + f"  {projected / 3600:>11.1f} h")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000], help="corpus sizes")
+    parser.add_argument("--workers", type=int, default=2, help="LocalCluster workers (0: one core only)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.workers)
+        return 0
+    print(
+        "whole analysis per stage: seconds, MB/s of article text, peak RSS so far (process + workers)\n"
+        f"{'articles':>9}  {'run on':>10}  {'stage':<10}  {'seconds':>9}  {'MB/s':>8}  {'peak RSS MB':>11}",
+        flush=True,
+    )
+    one_core: dict[int, dict[str, float]] = {}
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="newscompare-pipeline-") as tmp:
+        for size in args.sizes:
+            path = Path(tmp) / f"corpus-{size}.parquet"
+            text_mb = _generate(size, path)
+            runs = [(0, "1 core")] + ([(args.workers, f"{args.workers} workers")] if args.workers else [])
+            for workers, where in runs:
+                results = _run(path, workers)
+                failed |= len(results) < len(STAGES)
+                _print_run(size, where, text_mb, results)
+                if not workers:
+                    one_core[size] = {name: r["seconds"] for name, r in results.items()}
+            path.unlink()
+    _growth(one_core)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
