@@ -19,10 +19,12 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -147,3 +149,26 @@ def progress(steps: Iterable[R], label: str | None, total: int | None = None) ->
     stream = sys.__stderr__ if mode == "terminal" else sys.stderr
     with tqdm(steps, desc=label, total=total, unit="chunk", file=stream, mininterval=1.0) as bar:
         yield from bar
+
+
+def map_frames(
+    func: Callable[[pd.DataFrame], pd.DataFrame],
+    frame: pd.DataFrame,
+    size: int | None = None,
+    label: str | None = None,
+) -> pd.DataFrame:
+    """``func`` of consecutive slices of ``size`` rows of ``frame`` (default :data:`CHUNK_ARTICLES`),
+    concatenated in order: the same table as ``func(frame)`` when ``func`` works row by row (per
+    article), computed chunk by chunk here or on the cluster, so only a chunk's intermediate
+    results (tokens, parsed sentences) are held at a time."""
+    size = size or CHUNK_ARTICLES
+    if len(frame) <= size:
+        return func(frame)
+    slices = [frame.iloc[start : start + size] for start in range(0, len(frame), size)]
+    parts = list(map_chunks(partial(_first_of, func), slices, 1, label))
+    # An empty slice's table types its columns loosely (object): leave it out so it cannot widen them.
+    return pd.concat([part for part in parts if len(part)] or parts[:1], ignore_index=True)
+
+
+def _first_of(func: Callable[[pd.DataFrame], pd.DataFrame], chunk: list[pd.DataFrame]) -> pd.DataFrame:
+    return func(chunk[0])

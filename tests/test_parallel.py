@@ -1,6 +1,7 @@
 """The pipeline gives the same answers in this process and on a Dask cluster of 2 workers."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
@@ -121,3 +122,19 @@ def test_progress_bar_only_for_work_of_several_chunks(capsys, monkeypatch) -> No
     monkeypatch.setenv("PROGRESS", "off")
     assert list(parallel.map_chunks(len, range(25), 10, label="counting")) == [10, 10, 5]
     assert capsys.readouterr().err == ""
+
+
+def test_map_frames_equals_the_whole_table_here_and_on_the_cluster(cluster_client) -> None:
+    frame = pd.DataFrame({"article_id": [f"a{i}" for i in range(23)], "text": ["x y"] * 20 + ["", "", "z"]})
+
+    def words(rows: pd.DataFrame) -> pd.DataFrame:  # per row: one output row per word, none for ""
+        out = [
+            (a, w, len(w)) for a, t in zip(rows["article_id"], rows["text"], strict=True) for w in t.split()
+        ]
+        return pd.DataFrame(out, columns=["article_id", "word", "length"])
+
+    whole = words(frame)
+    assert parallel.map_frames(words, frame, 4).equals(whole)
+    assert parallel.map_frames(words, frame, 21).equals(whole)  # the last slice has no words
+    with parallel.using(cluster_client):
+        assert parallel.map_frames(words, frame, 4).equals(whole)
