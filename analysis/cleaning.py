@@ -15,7 +15,15 @@ The rules are general, for any outlet's pages; the patterns live in data files b
 - copies: a paragraph that repeats another exactly, or is a truncated copy of it, wherever it
   stands; the most complete copy is kept;
 - junk glued onto a subhead (an image slug such as "Abu-Bakr-al-Baghdady" fused to its first word);
-- no-break spaces, runs of spaces, spaces before punctuation and soft line wraps.
+- no-break spaces, runs of spaces, spaces before punctuation and soft line wraps;
+- invisible characters: control characters that are not white space (NUL, BEL, ESC, DEL, C1
+  controls), zero-width spaces, byte-order marks and word joiners, soft hyphens, and the
+  bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that could make a
+  report show text in another order than it has. They are dropped from ``text`` and logged; the
+  raw text keeps them. Control characters that are white space (vertical tab, form feed, the
+  information separators U+001C-U+001F, NEL) count as white space. Joiners that shape text (the
+  zero-width joiner of emoji sequences, the non-joiner of Persian) and the left-to-right and
+  right-to-left marks are kept.
 
 An embedded social-media post (a paragraph followed by "— Name (@handle) date") is kept and marked.
 
@@ -32,8 +40,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 from dateutil import parser as date_parser
 
 DATA = Path(__file__).parent / "data"
@@ -77,14 +87,19 @@ class CleanArticle:
     embeds: tuple[EmbeddedPost, ...]
 
 
+_TEXT_START = itemgetter(0)
+
+
 def text_to_raw(segments: tuple[tuple[int, int, int], ...], start: int, end: int) -> tuple[int, int]:
-    """Map a ``[start, end)`` span of clean text to the raw text through the segments."""
+    """Map a ``[start, end)`` span of clean text to the raw text through the segments.
+
+    A binary search on the segments themselves: O(log n) per span, so mapping every sentence of a
+    10 MB article does not rebuild a list of its segment starts each time."""
     if not segments:
         return (0, 0)
-    starts = [s[0] for s in segments]
 
     def point(offset: int) -> int:
-        k = max(bisect_right(starts, offset) - 1, 0)
+        k = max(bisect_right(segments, offset, key=_TEXT_START) - 1, 0)
         text_start, raw_start, length = segments[k]
         return raw_start + min(offset - text_start, length)
 
@@ -129,9 +144,28 @@ def _ui_words() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+# --- invisible characters ------------------------------------------------------------------------
+
+INVISIBLE_CHARACTERS = (
+    "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"  # controls that are not white space
+    "\u00ad\u200b\u2060-\u2064\ufeff"  # soft hyphen, zero-width space, word joiner, invisible operators, BOM
+    "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
+)
+"""Characters dropped from the clean text (a regex character-class body); see the module docstring."""
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]+")
+_INVISIBLE_SET = frozenset(c for c in map(chr, range(0x10000)) if _INVISIBLE.match(c))
+
+
+def visible(text: str) -> str:
+    """``text`` without its invisible characters (for comparing paragraphs, not for offsets)."""
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
+
+
 # --- paragraphs ----------------------------------------------------------------------------------
 
-_LINE_CONTENT = re.compile(r"[^\s][^\r\n]*")  # a line from its first visible character
+# A line from its first visible character (white space and invisible characters are not visible).
+_LINE_CONTENT = re.compile(rf"[^\s{INVISIBLE_CHARACTERS}][^\r\n]*")
+_LINE_TAIL = re.compile(rf"[\s{INVISIBLE_CHARACTERS}]+$")
 _TERMINAL = re.compile(r"""[.!?:;,…]['"’”)\]]*$""")
 
 
@@ -154,7 +188,8 @@ def _paragraphs(raw: str) -> list[_Paragraph]:
     starting in lower case, no blank line between) is joined to the next one."""
     spans: list[list[int]] = []
     for match in _LINE_CONTENT.finditer(raw):
-        start, end = match.start(), match.start() + len(match.group().rstrip())
+        tail = _LINE_TAIL.search(match.group())
+        start, end = match.start(), match.end() - (len(tail.group()) if tail else 0)
         if spans and raw[start].islower():
             between = raw[spans[-1][1] : start]
             line_breaks = between.count("\n") + between.count("\r") - between.count("\r\n")
@@ -165,7 +200,7 @@ def _paragraphs(raw: str) -> list[_Paragraph]:
     paragraphs = []
     for start, end in spans:
         text = raw[start:end]
-        words = text.split()
+        words = visible(text).split()
         paragraphs.append(_Paragraph(start, end, text, " ".join(words), words))
     return paragraphs
 
@@ -309,39 +344,78 @@ def _mark_headline(paragraphs: list[_Paragraph], hint: str) -> str:
 
 
 def _mark_copies(paragraphs: list[_Paragraph]) -> None:
-    """Mark exact and truncated copies, keeping the most complete copy (the first of equals)."""
-    body = [p for p in paragraphs if not p.reason]
-    by_opening: dict[tuple[str, ...], list[_Paragraph]] = {}
-    for paragraph in body:
-        if len(paragraph.words) >= COPY_MIN_WORDS:
-            by_opening.setdefault(tuple(paragraph.words[:COPY_MIN_WORDS]), []).append(paragraph)
-    for group in by_opening.values():
-        if len(group) < 2:
+    """Mark exact and truncated copies, keeping the most complete copy (the first of equals).
+
+    A paragraph of at least :data:`COPY_MIN_WORDS` words that repeats another is a copy of the first;
+    one of at least :data:`TRUNCATED_COPY_MIN_WORDS` words whose text opens a longer paragraph (its
+    last word may be cut short) is a truncated copy of it. The original named is the longest such
+    paragraph that is itself kept (the earliest of equals). Sorting the distinct texts puts every text
+    that opens with another right after it, so this takes O(n log n), not O(n^2), on a live blog of
+    thousands of paragraphs that share their opening words.
+    """
+    first_of: dict[str, _Paragraph] = {}
+    for paragraph in paragraphs:
+        if not paragraph.reason and len(paragraph.words) >= COPY_MIN_WORDS:
+            first_of.setdefault(paragraph.key, paragraph)
+    keys = sorted(first_of)
+    n = len(keys)
+    # ends[i]: one past the last key that opens with keys[i]; they all follow it in sorted order.
+    ends = [
+        i + 1 if i + 1 == n or not keys[i + 1].startswith(keys[i]) else _block_end(keys, i) for i in range(n)
+    ]
+    truncated = [
+        ends[i] > i + 1 and len(first_of[keys[i]].words) >= TRUNCATED_COPY_MIN_WORDS for i in range(n)
+    ]
+    original: dict[str, _Paragraph] = {}
+    if any(truncated):
+        # Rank of each kept key (longest first, then earliest); a range minimum finds the original.
+        ranked = sorted(
+            (i for i in range(n) if not truncated[i]), key=lambda i: (-len(keys[i]), first_of[keys[i]].start)
+        )
+        rank = np.full(n, n, dtype=np.int64)
+        rank[ranked] = np.arange(len(ranked))
+        minimum = _RangeMinimum(rank)
+        for i in range(n):
+            if truncated[i]:
+                original[keys[i]] = first_of[keys[ranked[minimum(i + 1, ends[i])]]]
+    for paragraph in paragraphs:
+        if paragraph.reason or len(paragraph.words) < COPY_MIN_WORDS:
             continue
-        # Most complete first; among equals, the earliest.
-        ranked = sorted(group, key=lambda p: (-len(p.key), p.start))
-        kept: list[_Paragraph] = []
-        for paragraph in ranked:
-            original = next((k for k in kept if _is_copy(paragraph, k)), None)
-            if original is None:
-                kept.append(paragraph)
-            elif paragraph.key == original.key:
-                paragraph.reason, paragraph.detail = (
-                    "duplicate paragraph",
-                    f"copy of {original.start}-{original.end}",
-                )
-            else:
-                paragraph.reason = "truncated copy"
-                paragraph.detail = f"truncated copy of {original.start}-{original.end}"
+        if paragraph.key in original:
+            copied = original[paragraph.key]
+            paragraph.reason = "truncated copy"
+            paragraph.detail = f"truncated copy of {copied.start}-{copied.end}"
+        elif (copied := first_of[paragraph.key]) is not paragraph:
+            paragraph.reason, paragraph.detail = "duplicate paragraph", f"copy of {copied.start}-{copied.end}"
 
 
-def _is_copy(paragraph: _Paragraph, longer: _Paragraph) -> bool:
-    if paragraph.key == longer.key:
-        return True
-    words, other = paragraph.words, longer.words
-    if len(words) < TRUNCATED_COPY_MIN_WORDS or len(words) > len(other):
-        return False
-    return other[: len(words) - 1] == words[:-1] and other[len(words) - 1].startswith(words[-1])
+def _block_end(keys: list[str], i: int) -> int:
+    """One past the last of the sorted ``keys`` that opens with ``keys[i]`` (they follow it)."""
+    lo, hi = i + 1, len(keys)
+    while lo < hi:
+        middle = (lo + hi) // 2
+        if keys[middle].startswith(keys[i]):
+            lo = middle + 1
+        else:
+            hi = middle
+    return lo
+
+
+class _RangeMinimum:
+    """Minimum of ``values[lo:hi]`` in O(1) after O(n log n) set-up (a sparse table)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.levels = [values]
+        width = 1
+        while 2 * width <= len(values):
+            previous = self.levels[-1]
+            self.levels.append(np.minimum(previous[:-width], previous[width:]))
+            width *= 2
+
+    def __call__(self, lo: int, hi: int) -> int:
+        level = (hi - lo).bit_length() - 1
+        values = self.levels[level]
+        return int(min(values[lo], values[hi - (1 << level)]))
 
 
 def _mark_partial_cuts(paragraphs: list[_Paragraph]) -> None:
@@ -413,6 +487,40 @@ def _kept_runs(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     return runs
 
 
+def _visible_runs(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """:func:`_kept_runs` of ``raw[start:end]`` as if its invisible characters were not there, in
+    raw offsets: a run is split where an invisible character was left out."""
+    if not _INVISIBLE.search(raw, start, end):
+        return _kept_runs(raw, start, end)
+    positions = [i for i in range(start, end) if raw[i] not in _INVISIBLE_SET]
+    before = raw[start - 1 : start] if start > 0 else ""  # the context _kept_runs looks back at
+    shown = before + "".join(raw[i] for i in positions)
+    runs = []
+    for first, last in _kept_runs(shown, len(before), len(shown)):
+        run_start = previous = positions[first - len(before)]
+        for position in positions[first - len(before) + 1 : last - len(before)]:
+            if position != previous + 1:
+                runs.append((run_start, previous + 1))
+                run_start = position
+            previous = position
+        runs.append((run_start, previous + 1))
+    return runs
+
+
+def _invisible_removals(raw: str, removals: list[Removal]) -> list[Removal]:
+    """A removal per run of invisible characters that no other removal already covers."""
+    covered = sorted((r.start, r.end) for r in removals)
+    starts = [s for s, _ in covered]
+    found = []
+    for match in _INVISIBLE.finditer(raw):
+        k = bisect_right(starts, match.start()) - 1
+        if k >= 0 and covered[k][1] >= match.end():
+            continue
+        names = " ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in match.group()))
+        found.append(Removal(match.start(), match.end(), "invisible characters", names))
+    return found
+
+
 def _separator(raw: str, after: int) -> int:
     """Raw offset of the line break that ends the paragraph ending at ``after``."""
     match = _LINE_BREAK.search(raw, after)
@@ -452,7 +560,7 @@ def clean_article(raw: str, headline_hint: str = "") -> CleanArticle:
         if paragraph.cut:
             removals.append(Removal(*paragraph.cut, paragraph.cut_reason, paragraph.cut_detail))
             start = paragraph.cut[1]
-        runs = _kept_runs(raw, start, paragraph.end)
+        runs = _visible_runs(raw, start, paragraph.end)
         if index + 1 < len(kept):
             separator = _separator(raw, paragraph.end)
             runs.append((separator, separator + 1))
@@ -465,6 +573,8 @@ def clean_article(raw: str, headline_hint: str = "") -> CleanArticle:
             pieces.append(piece)
             segments.append((text_length, run_start, run_end - run_start))
             text_length += run_end - run_start
+    if _INVISIBLE.search(raw):
+        removals += _invisible_removals(raw, removals)
     removals.sort(key=lambda r: (r.start, r.end))
     return CleanArticle(
         text="".join(pieces),

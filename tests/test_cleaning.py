@@ -1,6 +1,7 @@
 """Each cleaning rule on invented pages in other outlets' styles, and on the seeds."""
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -211,3 +212,24 @@ def test_seed_cleaning_findings(seeds) -> None:
     assert text["002_0aef4d501553acae"].count("ISIS is facing imminent defeat") == 0
     assert "\nBaghdadi hiding\n" in text["002_0aef4d501553acae"]
     assert "\u00a0" not in "".join(seeds["text"]) and "  " not in "".join(seeds["text"])
+
+
+def test_copies_are_found_in_n_log_n_on_a_live_blog() -> None:
+    # 20,000 distinct paragraphs sharing their opening words, each cut short once further down: the
+    # pairwise comparison this replaced took minutes on a 10 MB article.
+    paragraphs = [
+        f"The ministry said on Monday that {i} people had crossed the river." for i in range(20_000)
+    ]
+    truncated = [p.rsplit(" ", 3)[0] for p in paragraphs[:500]]
+    raw = "\n\n".join(["Headline of the live blog", *paragraphs, *truncated, paragraphs[7]])
+    clean = clean_article(raw)
+    reasons = Counter(r.reason for r in clean.removals)
+    assert reasons["truncated copy"] == 500 and reasons["duplicate paragraph"] == 1
+    assert clean.text.count("\n") == 19_999
+
+
+def test_text_to_raw_maps_spans_through_many_segments() -> None:
+    segments = tuple((2 * k, 3 * k, 2) for k in range(200_000))
+    spans = [text_to_raw(segments, 2 * k + 1, 2 * k + 2) for k in range(0, 200_000, 10)]
+    assert spans[:2] == [(1, 2), (31, 32)] and spans[-1] == (3 * 199_990 + 1, 3 * 199_990 + 2)
+    assert text_to_raw(segments, 3, 6) == (4, 8)  # across a gap: from inside one segment into the next
