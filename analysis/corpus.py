@@ -12,15 +12,16 @@ import codecs
 import hashlib
 import json
 import re
+import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from analysis.cleaning import clean_article, text_to_raw
+from analysis.cleaning import clean_article, text_to_raw, visible
 from analysis.text import sentences, token_rules, tokenize
 
 UNKNOWN = "unknown"
@@ -77,6 +78,9 @@ COLUMNS = [
 # A text in which fewer than this share of words are English function words is flagged.
 ENGLISH_FUNCTION_WORD_SHARE = 0.15
 _MIN_WORDS_FOR_LANGUAGE = 20
+# Beyond this many articles with the same problem (no metadata row, not English, only boilerplate),
+# one warning counts the rest: the flags column and the cleaning log still name every article.
+MAX_WARNINGS_PER_PROBLEM = 10
 
 
 class CorpusWarning(UserWarning):
@@ -88,7 +92,51 @@ class CorpusError(ValueError):
 
 
 def _warn(where: str, problem: str) -> None:
-    warnings.warn(f"{where}: {problem}", CorpusWarning, stacklevel=3)
+    """Warn, naming the line that called into this module (the notebook's ``load_corpus``), not ours."""
+    frame, level = sys._getframe(0), 1  # stacklevel 1 is this function
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(f"{where}: {problem}", CorpusWarning, stacklevel=level)
+
+
+class _Skipped(tuple):
+    """The skipped files of a corpus (``attrs["skipped"]``), read-only. pandas deep-copies ``attrs`` into
+    every frame derived from the corpus, on every operation: this one is shared instead of copied, which
+    makes a column lookup three times faster and keeps loops over rows from spending minutes copying."""
+
+    def __deepcopy__(self, memo: dict) -> _Skipped:
+        return self
+
+
+class _Problems:
+    """The skipped files and the warnings of one load.
+
+    Every skip is kept (with its file and reason) for :func:`skipped_files` and :func:`cleaning_log`.
+    Warnings name the file, but past ``MAX_WARNINGS_PER_PROBLEM`` of one kind a single warning counts
+    the rest, so that a folder of 10,000 files without metadata rows does not print 10,000 lines.
+    """
+
+    def __init__(self) -> None:
+        self.skipped: list[dict] = []
+        self._kinds: dict[str, list[str]] = {}
+
+    def warn(self, where: str, problem: str, kind: str = "") -> None:
+        names = self._kinds.setdefault(kind or problem, [])
+        names.append(where)
+        if len(names) <= MAX_WARNINGS_PER_PROBLEM:
+            _warn(where, problem)
+
+    def skip(self, article_id: str, file: str, where: str, reason: str, problem: str) -> None:
+        self.skipped.append(_skip(article_id, file, reason))
+        self.warn(where, problem, kind=f"skipped: {reason.split(' of ')[0]}")
+
+    def summarise(self) -> None:
+        for kind, names in self._kinds.items():
+            rest = names[MAX_WARNINGS_PER_PROBLEM:]
+            if rest:
+                shown = ", ".join(rest[:3]) + (", ..." if len(rest) > 3 else "")
+                _warn(f"{len(rest)} more", f"{kind} ({shown})")
+        self._kinds.clear()
 
 
 @dataclass(frozen=True)
@@ -109,22 +157,31 @@ class _Input:
 # --- decoding ------------------------------------------------------------------------------------
 
 
-def decode(data: bytes, where: str) -> tuple[str, str] | None:
+def decode(data: bytes, where: str, warn: Callable[[str, str], None] = _warn) -> tuple[str, str] | None:
     """Decode a file's bytes; return ``(text, encoding)`` or None for a binary file.
 
     UTF-8 first (a BOM is dropped); UTF-16/32 by their BOM, or UTF-16 without one when every other
-    byte is NUL; otherwise Windows-1252 with a warning (Latin-1 for its five undefined bytes). Text
-    that decodes but is full of control characters is binary all the same.
+    byte is NUL; otherwise Windows-1252 (Latin-1 for its five undefined bytes). Any encoding but
+    UTF-8 is warned about, naming the file and the encoding. Text that decodes but is full of control
+    characters is binary all the same; a few stray ones (even NUL) do not make a text binary.
     """
-    decoded = _decode_text(data, where)
+    decoded = _decode_text(data)
     if decoded is None:
         return None
-    sample = decoded[0][:4096]
+    text, encoding = decoded
+    sample = text[:4096]
     controls = sum(1 for c in sample if ord(c) < 32 and c not in "\r\n\t\f\v")
-    return None if controls > 0.05 * len(sample) else decoded
+    if controls > 0.05 * len(sample):
+        return None
+    if encoding in {"cp1252", "latin-1"}:
+        warn(where, f"not valid UTF-8; decoded as {encoding}, check its quotes and accents")
+    elif encoding not in {"utf-8", "utf-8-sig"}:
+        how = "by its byte-order mark" if encoding in {"utf-16", "utf-32"} else "no byte-order mark"
+        warn(where, f"not UTF-8; decoded as {encoding} ({how})")
+    return text, encoding
 
 
-def _decode_text(data: bytes, where: str) -> tuple[str, str] | None:
+def _decode_text(data: bytes) -> tuple[str, str] | None:
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -146,50 +203,61 @@ def _decode_text(data: bytes, where: str) -> tuple[str, str] | None:
                     return data.decode(encoding), encoding
                 except UnicodeDecodeError:
                     pass
-        return None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        text, encoding = data.decode("cp1252"), "cp1252"
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        text, encoding = data.decode("latin-1"), "latin-1"
-    _warn(where, f"not valid UTF-8; decoded as {encoding}, check its quotes and accents")
-    return text, encoding
+        return data.decode("latin-1"), "latin-1"
 
 
 # --- reading inputs ------------------------------------------------------------------------------
 
 
-def _read_folder(folder: Path, skipped: list[dict]) -> list[_Input]:
+def _read_folder(folder: Path, problems: _Problems) -> list[_Input]:
     metadata = _read_metadata(folder)
     inputs = []
+    ids: set[str] = set()
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     for path in files:
         if path.name.lower() in FOLDER_IGNORES:
             continue
+        where = str(path)
         if path.suffix.lower() != ".txt":
-            _warn(str(path), "not a .txt file; not read (convert it, or load a table instead)")
-            skipped.append(_skip(path.stem, path.name, "not a .txt file"))
+            problems.skip(
+                path.stem,
+                path.name,
+                where,
+                "not a .txt file",
+                "not a .txt file; not read (convert it, or load a table instead)",
+            )
             continue
         data = path.read_bytes()
-        if not data.strip():
-            _warn(str(path), "empty file; skipped")
-            skipped.append(_skip(path.stem, path.name, "empty file"))
-            continue
-        decoded = decode(data, str(path))
+        decoded = decode(data, where, problems.warn) if data.strip() else ("", "")
         if decoded is None:
-            _warn(str(path), "binary file, not text; skipped")
-            skipped.append(_skip(path.stem, path.name, "binary file"))
+            problems.skip(path.stem, path.name, where, "binary file", "binary file, not text; skipped")
             continue
         raw, encoding = decoded
+        if not visible(raw).strip():  # nothing but white space, byte-order marks or control characters
+            problems.skip(path.stem, path.name, where, "empty file", "empty file; skipped")
+            continue
         row = metadata.pop(path.name, None) if metadata is not None else None
         if row is None and metadata is not None:
-            _warn(str(path), "no row in metadata.csv; outlet taken from the text where it names one")
-        inputs.append(_Input(path.stem, path.name, raw, encoding, **(row or {})))
+            problems.warn(where, "no row in metadata.csv; outlet taken from the text where it names one")
+        article_id = path.stem
+        if article_id in ids:  # "a.txt" and "a.TXT"
+            article_id = path.name
+            problems.warn(where, f"another file is also named {path.stem!r}; its id is {article_id!r}")
+        ids.add(article_id)
+        inputs.append(_Input(article_id, path.name, raw, encoding, **(row or {})))
     for name in sorted(metadata or ()):
-        _warn(str(folder / "metadata.csv"), f"row for {name!r}, which is not a readable file in the folder")
+        problems.warn(
+            str(folder / "metadata.csv"),
+            f"row for {name!r}, which is not a readable file in the folder",
+            kind="metadata.csv rows for files not in the folder",
+        )
     return inputs
 
 
@@ -225,15 +293,15 @@ def _map_columns(columns: Iterable[str]) -> dict[str, str]:
     return mapped
 
 
-def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
+def _read_table(path: Path, problems: _Problems) -> list[_Input]:
     suffix = path.suffix.lower()
     try:
         if suffix in {".parquet", ".pq"}:
             table = pd.read_parquet(path)
         elif suffix in {".jsonl", ".ndjson"}:
-            table = pd.read_json(path, lines=True, dtype=False)
+            table = pd.DataFrame(_json_lines(path))
         elif suffix == ".json":
-            table = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+            table = pd.DataFrame(_no_surrogates(json.loads(path.read_text(encoding="utf-8")), str(path)))
         else:
             table = pd.read_csv(path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",")
     except (ValueError, OSError, UnicodeDecodeError) as error:
@@ -253,15 +321,21 @@ def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
 
         article_id = field("id") or f"row{number:06d}"
         if article_id in seen_ids:
-            seen_ids[article_id] += 1
-            new_id = f"{article_id}-{seen_ids[article_id]}"
-            _warn(f"{path} row {number}", f"id {article_id!r} used again; renamed {new_id!r}")
+            new_id = article_id
+            while new_id in seen_ids:
+                seen_ids[article_id] += 1
+                new_id = f"{article_id}-{seen_ids[article_id]}"
+            problems.warn(
+                f"{path} row {number}",
+                f"id {article_id!r} used again; renamed {new_id!r}",
+                kind="ids used again",
+            )
             article_id = new_id
         seen_ids.setdefault(article_id, 1)
         raw = _cell_text(record.get(columns["text"]))
-        if not raw.strip():
-            _warn(f"{path} row {number} ({article_id})", "empty text; skipped")
-            skipped.append(_skip(article_id, path.name, "empty text"))
+        if not visible(raw).strip():
+            where = f"{path} row {number} ({article_id})"
+            problems.skip(article_id, path.name, where, "empty text", "empty text; skipped")
             continue
         inputs.append(
             _Input(
@@ -277,6 +351,41 @@ def _read_table(path: Path, skipped: list[dict]) -> list[_Input]:
             )
         )
     return inputs
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_lines(path: Path) -> list[dict]:
+    """The records of a JSON Lines file. Read with :mod:`json`, which keeps what a scraper wrote, lone
+    surrogate escapes included (pandas' reader refuses the whole file for one of them)."""
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"line {number} is not JSON: {error}") from None
+        if not isinstance(record, dict):
+            raise ValueError(f"line {number} is not a JSON object")
+        records.append(_no_surrogates(record, f"{path} line {number}"))
+    return records
+
+
+def _no_surrogates(value: object, where: str) -> object:
+    """``value`` (parsed JSON) with each lone UTF-16 surrogate, which no file or page can store, made
+    U+FFFD: one character for one, so offsets hold. A warning names where."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            _warn(where, "lone UTF-16 surrogates, which no file can store; each became U+FFFD")
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, dict):
+        return {_no_surrogates(k, where): _no_surrogates(v, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v, where) for v in value]
+    return value
 
 
 def _cell_text(value: object) -> str:
@@ -333,14 +442,14 @@ def _english_share(text: str) -> float:
     return sum(map(ENGLISH_STOP_WORDS.__contains__, words)) / len(words)
 
 
-def _build_row(item: _Input) -> tuple[dict, object]:
+def _build_row(item: _Input, problems: _Problems) -> tuple[dict, object]:
     clean = clean_article(item.raw, headline_hint=item.headline)
     flags = []
     if item.encoding not in {"utf-8", "utf-8-sig", "table"}:
         flags.append(f"decoded as {item.encoding}")
     if not clean.text.strip():
         flags.append("only boilerplate")
-        _warn(
+        problems.warn(
             item.file or item.article_id,
             "nothing left after cleaning (only boilerplate); kept with empty text",
         )
@@ -349,7 +458,7 @@ def _build_row(item: _Input) -> tuple[dict, object]:
         and _english_share(clean.text) < ENGLISH_FUNCTION_WORD_SHARE
     ):
         flags.append("not English?")
-        _warn(item.file or item.article_id, "does not read as English; results for it will be poor")
+        problems.warn(item.file or item.article_id, "does not read as English; results for it will be poor")
     trailer_outlet = outlet_from_trailer(clean.trailer)
     if item.outlet:
         outlet, evidence = item.outlet, item.outlet_evidence or "given in the input"
@@ -389,11 +498,11 @@ def load_corpus(source: str | Path) -> pd.DataFrame:
     path = Path(source).expanduser()
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
-    skipped: list[dict] = []
+    problems = _Problems()
     if path.is_dir():
-        inputs = _read_folder(path, skipped)
+        inputs = _read_folder(path, problems)
     elif path.suffix.lower() in TABLE_SUFFIXES:
-        inputs = _read_table(path, skipped)
+        inputs = _read_table(path, problems)
     else:
         raise CorpusError(
             f"{path}: not a folder of .txt files nor a table ({', '.join(sorted(TABLE_SUFFIXES))})"
@@ -402,21 +511,28 @@ def load_corpus(source: str | Path) -> pd.DataFrame:
     rows = []
     first_seen: dict[str, str] = {}
     for item in inputs:
-        row, clean = _build_row(item)
+        row, clean = _build_row(item, problems)
         fingerprint = hashlib.sha1(clean.text.lower().encode()).hexdigest()  # white space is normalised
         if clean.text.strip() and fingerprint in first_seen:
             original = first_seen[fingerprint]
-            _warn(item.file or item.article_id, f"same article as {original}; skipped, the first is kept")
-            skipped.append(_skip(item.article_id, item.file, f"duplicate of {original}"))
+            problems.skip(
+                item.article_id,
+                item.file,
+                item.file or item.article_id,
+                f"duplicate of {original}",
+                f"same article as {original}; skipped, the first is kept",
+            )
             continue
         first_seen.setdefault(fingerprint, item.article_id)
         rows.append(row)
+    problems.summarise()
+    skipped = problems.skipped
     if not rows:
         raise CorpusError(f"{path}: no readable article in it ({len(skipped)} skipped)")
     if len(rows) == 1:
         _warn(str(path), "only one article: comparisons between outlets need at least two")
     corpus = pd.DataFrame(rows, columns=COLUMNS)
-    corpus.attrs.update(source=str(path), skipped=skipped)
+    corpus.attrs.update(source=str(path), skipped=_Skipped(skipped))
     return corpus
 
 
@@ -442,6 +558,27 @@ def to_raw_offsets(corpus: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     out["start"] = [s for s, _ in spans]
     out["end"] = [e for _, e in spans]
     return out
+
+
+SKIPPED_COLUMNS = ["file", "article_id", "reason"]
+
+
+def skipped_files(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Every file (or table row) that was not loaded, with why: ``file, article_id, reason``.
+
+    Only empty files, binary files and duplicates of an earlier article are skipped (and, in a folder,
+    files that are not ``.txt``); ``reason`` reads "skipped: empty file", "skipped: binary file",
+    "skipped: duplicate of <article_id>". For a table, ``file`` is the table and ``article_id`` the row.
+    """
+    rows = [{k: s[k] for k in SKIPPED_COLUMNS} for s in corpus.attrs.get("skipped", [])]
+    return pd.DataFrame(rows, columns=SKIPPED_COLUMNS)
+
+
+def flagged_articles(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Articles that loaded with a caveat: ``file, article_id, encoding, flags`` for each article whose
+    ``flags`` are not empty (decoded from an encoding other than UTF-8, only boilerplate, not English?)."""
+    flagged = corpus.loc[corpus["flags"] != "", ["file", "article_id", "encoding", "flags"]]
+    return flagged.reset_index(drop=True)
 
 
 LOG_COLUMNS = ["article_id", "reason", "start", "end", "removed_text", "detail"]

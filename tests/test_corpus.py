@@ -8,15 +8,18 @@ import pandas as pd
 import pytest
 
 from analysis.corpus import (
+    MAX_WARNINGS_PER_PROBLEM,
     CorpusError,
     CorpusWarning,
     article_stats,
     cleaning_log,
     corpus_fingerprint,
     embedded_posts,
+    flagged_articles,
     group_sizes,
     load_corpus,
     raw_span,
+    skipped_files,
     to_raw_offsets,
 )
 
@@ -264,3 +267,123 @@ def test_group_sizes_say_what_each_comparison_rests_on(seeds, tmp_path) -> None:
     sizes = group_sizes(load_corpus(tmp_path / "t.csv"))
     assert sizes.loc["A"].tolist() == [2, 5]
     assert len(sizes) == 3, "two unknown articles are two groups"
+
+
+# --- hostile input (issue 8) ---------------------------------------------------------------------
+
+
+def test_stray_control_characters_do_not_make_a_text_binary(tmp_path: Path) -> None:
+    noisy = ARTICLE.replace("on Monday", "on\x00 Monday\x07").replace("homes", "ho\x1bmes")
+    corpus, messages = _load_quietly(_folder(tmp_path, {"a.txt": noisy, "b.txt": OTHER}))
+    assert list(corpus["article_id"]) == ["a", "b"] and not any("binary" in m for m in messages)
+    row = corpus.iloc[0]
+    assert row["raw_text"] == noisy, "the raw text keeps every character"
+    assert "on Monday" in row["text"] and "1,200 homes" in row["text"] and "\x00" not in row["text"]
+    log = cleaning_log(corpus)
+    invisible = log[log["reason"] == "invisible characters"]
+    assert list(invisible["removed_text"]) == ["\x00", "\x07", "\x1b"]
+    assert list(invisible["detail"]) == ["U+0000", "U+0007", "U+001B"]
+
+
+def test_invisible_characters_leave_the_text_and_offsets_stay_exact(tmp_path: Path) -> None:
+    raw = (
+        "Flood defences approved\n\n\u200b\ufeff\n\n"
+        "The coun\u00adcil ap\u200bproved \u202edefences\u202c on Monday, officials\ufeff said.\n\n"
+        "Families 👨\u200d👩\u200d👧 and 🇸🇾 flags waited for the vote in the rain.\n"
+    )
+    corpus, _ = _load_quietly(_folder(tmp_path, {"a.txt": raw, "b.txt": OTHER}))
+    text = corpus.loc[0, "text"]
+    assert text.startswith("The council approved defences on Monday, officials said.\n")
+    assert "👨\u200d👩\u200d👧" in text and "🇸🇾" in text, "joiners of emoji sequences stay"
+    for word in ("council", "approved", "defences", "officials", "Families"):
+        start = text.index(word)
+        raw_start, raw_end = raw_span(corpus, "a", start, start + len(word))
+        assert raw[raw_start:raw_end].replace("\u00ad", "").replace("\u200b", "") == word
+        assert raw[raw_start] == word[0] and raw[raw_end - 1] == word[-1]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf", "\ufeff \n".encode("utf-16"), "\u200b\ufeff\n\u200b".encode(), b" \n\t\r\n"],
+    ids=["utf-8 bom", "utf-16 bom and space", "zero-width only", "white space"],
+)
+def test_files_with_nothing_visible_are_empty(tmp_path: Path, data: bytes) -> None:
+    corpus, messages = _load_quietly(_folder(tmp_path, {"a.txt": ARTICLE, "b.txt": OTHER, "c.txt": data}))
+    assert list(corpus["article_id"]) == ["a", "b"]
+    assert any("c.txt" in m and "empty file" in m for m in messages)
+    assert skipped_files(corpus).to_dict("records") == [
+        {"file": "c.txt", "article_id": "c", "reason": "skipped: empty file"}
+    ]
+
+
+def test_utf16_is_read_with_a_warning_naming_the_file_and_encoding(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path, {"a.txt": ARTICLE, "b.txt": OTHER.encode("utf-16"), "c.txt": OTHER[:-1] + " Again.\n"}
+    )
+    corpus, messages = _load_quietly(folder)
+    assert corpus.set_index("article_id").loc["b", "flags"] == "decoded as utf-16"
+    assert any("b.txt" in m and "decoded as utf-16" in m for m in messages)
+
+
+def test_skipped_files_lists_every_skip_with_its_file_and_reason(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        {"a.txt": ARTICLE, "b.txt": "", "c.txt": bytes(range(256)) * 4, "d.txt": ARTICLE, "e.txt": OTHER},
+    )
+    corpus, _ = _load_quietly(folder)
+    assert skipped_files(corpus).to_dict("records") == [
+        {"file": "b.txt", "article_id": "b", "reason": "skipped: empty file"},
+        {"file": "c.txt", "article_id": "c", "reason": "skipped: binary file"},
+        {"file": "d.txt", "article_id": "d", "reason": "skipped: duplicate of a"},
+    ]
+
+
+def test_many_files_with_one_problem_warn_a_few_times_then_count(tmp_path: Path) -> None:
+    files = {
+        f"n{i:03d}.txt": f"Brief number {i}.\n\nAt least {i + 2} people left on Monday." for i in range(40)
+    }
+    corpus, messages = _load_quietly(_folder(tmp_path, files, metadata="file,outlet\nn000.txt,Gazette\n"))
+    assert len(corpus) == 40
+    unlisted = [m for m in messages if "no row in metadata.csv" in m]
+    assert len(unlisted) == MAX_WARNINGS_PER_PROBLEM + 1
+    assert unlisted[-1].startswith(f"{39 - MAX_WARNINGS_PER_PROBLEM} more: ")
+
+
+def test_file_names_that_differ_only_in_the_suffix_case_get_distinct_ids(tmp_path: Path) -> None:
+    corpus, messages = _load_quietly(_folder(tmp_path, {"a.txt": ARTICLE, "a.TXT": OTHER}))
+    assert sorted(corpus["article_id"]) == ["a", "a.txt"] or sorted(corpus["article_id"]) == ["a", "a.TXT"]
+    assert corpus["article_id"].is_unique
+    assert any("also named 'a'" in m for m in messages)
+
+
+def test_table_ids_stay_unique_when_a_renamed_id_exists(tmp_path: Path) -> None:
+    table = pd.DataFrame(
+        {"id": ["a-2", "a", "a"], "text": ["One two three.", "Four five six.", "Seven eight."]}
+    )
+    table.to_csv(tmp_path / "t.csv", index=False)
+    corpus, _ = _load_quietly(tmp_path / "t.csv")
+    assert corpus["article_id"].is_unique and list(corpus["article_id"]) == ["a-2", "a", "a-3"]
+
+
+def test_lone_surrogates_in_a_json_table_become_replacement_characters(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text(
+        '{"id": "x", "outlet": "A\\ud800", "text": "Bad \\udc00 text of the council."}\n'
+        '{"id": "y", "text": "Rail workers returned to work on Tuesday."}\n',
+        encoding="utf-8",
+    )
+    corpus, messages = _load_quietly(path)
+    row = corpus.set_index("article_id").loc["x"]
+    assert row["raw_text"] == "Bad \ufffd text of the council." and row["outlet"] == "A\ufffd"
+    assert any("surrogates" in m for m in messages)
+    corpus_fingerprint(corpus)  # encodable
+
+
+def test_flagged_articles_name_the_file_encoding_and_caveat(tmp_path: Path) -> None:
+    cp1252 = "Prices rise\n\nThe bank\x92s governor said prices would rise again on Monday.\n".encode(
+        "latin-1"
+    )
+    corpus, _ = _load_quietly(_folder(tmp_path, {"a.txt": ARTICLE, "b.txt": cp1252, "c.txt": OTHER}))
+    assert flagged_articles(corpus).to_dict("records") == [
+        {"file": "b.txt", "article_id": "b", "encoding": "cp1252", "flags": "decoded as cp1252"}
+    ]
