@@ -46,6 +46,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1206,17 +1207,76 @@ def _main_figure(rows: pd.DataFrame, family: str) -> pd.Series:
     return chosen.loc[chosen["value"].idxmax()]
 
 
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME_VALUE * max(abs(a), abs(b))
+
+
+class _HedgedValues:
+    """Hedged figures of one unit (and noun family), sorted by value, to find in O(log n) whether a
+    group other than a given one hedges a value: a pairwise scan of a live blog's tens of thousands of
+    figures would take hours."""
+
+    def __init__(self, pairs: list[tuple[float, str]]) -> None:
+        pairs.sort(key=lambda pair: pair[0])
+        self.values = [value for value, _ in pairs]
+        self.groups = [group for _, group in pairs]
+        # next_other[i]: the first index from i on whose group differs from group i (len when none).
+        self.next_other = [len(pairs)] * len(pairs)
+        for i in range(len(pairs) - 2, -1, -1):
+            self.next_other[i] = i + 1 if self.groups[i + 1] != self.groups[i] else self.next_other[i + 1]
+
+    def other_group_hedges(self, value: float, group: str) -> bool:
+        values = self.values
+        middle = bisect_left(values, value)
+        # The values that are the same value form one run around ``middle``: find its two ends.
+        lo, hi = 0, middle
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if _same_value(value, values[mid]):
+                hi = mid
+            else:
+                lo = mid + 1
+        first = lo
+        lo, hi = middle, len(values)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if _same_value(value, values[mid]):
+                lo = mid + 1
+            else:
+                hi = mid
+        end = lo
+        if first >= end:
+            return False
+        return self.groups[first] != group or self.next_other[first] < end
+
+
 def _hedge_dropped(rows: pd.DataFrame) -> bool:
-    """One group states exact a value that another group hedges ("2,000 troops" against "around 2,000")."""
+    """One group states exact a value that another group hedges ("2,000 troops" against "around 2,000").
+
+    Figures are compared when they have the same unit and the same family of counted noun (or one
+    counts nothing named), as :func:`_comparable` says; a value too large to be finite matches none."""
     exact = rows[rows["qualifier"] == "exact"]
     hedged = rows[rows["qualifier"].isin(("approx", "lower_bound", "upper_bound"))]
-    return any(
-        a["group"] != b["group"]
-        and _comparable(a, b)
-        and abs(a["value"] - b["value"]) <= SAME_VALUE * max(abs(a["value"]), abs(b["value"]))
-        for _, a in exact.iterrows()
-        for _, b in hedged.iterrows()
-    )
+    if exact.empty or hedged.empty:
+        return False
+    found: dict[tuple[str, str | None], list[tuple[float, str]]] = {}
+    for unit, counted, value, group in zip(
+        hedged["unit"], hedged["counted"], hedged["value"], hedged["group"], strict=True
+    ):
+        if math.isfinite(value):
+            found.setdefault((unit, _family(counted)), []).append((value, group))
+            found.setdefault((unit, None), []).append((value, group))  # every family of the unit
+    index = {key: _HedgedValues(pairs) for key, pairs in found.items()}
+    for unit, counted, value, group in zip(
+        exact["unit"], exact["counted"], exact["value"], exact["group"], strict=True
+    ):
+        if not math.isfinite(value):
+            continue
+        family = _family(counted)
+        keys = [(unit, None)] if not family else [(unit, family), (unit, "")]
+        if any(key in index and index[key].other_group_hedges(value, group) for key in keys):
+            return True
+    return False
 
 
 def compare_figures(figures: pd.DataFrame) -> pd.DataFrame:

@@ -25,11 +25,13 @@ import csv
 import importlib.resources
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import chain
+from itertools import accumulate, chain
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -204,26 +206,34 @@ def _cue(text: str, value: str, inflect: bool) -> _Cue:
     return _Cue(tuple(words), text, value)
 
 
+_NUMBER = itemgetter(0)
+
+
 class _Phrases:
     """Cues indexed by their first word, found in a sequence of canonical tokens."""
 
     def __init__(self, cues: list[_Cue]) -> None:
         self.exact: dict[str, list[_Cue]] = {}
-        self.prefixed: list[_Cue] = []
-        for cue in cues:
+        self.prefixed: dict[str, list[tuple[int, _Cue]]] = {}  # by their first word's prefix, numbered
+        for number, cue in enumerate(cues):
             first = cue.words[0]
             if isinstance(first, str):
-                self.prefixed.append(cue)
+                self.prefixed.setdefault(first, []).append((number, cue))
             else:
                 for form in first:
                     self.exact.setdefault(form, []).append(cue)
+        self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixed})
 
     def at(self, words: Sequence[str], i: int) -> list[tuple[int, _Cue]]:
         """Every cue that starts at ``words[i]``, with the index just past its last word."""
         word = words[i]
         found = []
-        starting = (cue for cue in self.prefixed if word.startswith(cue.words[0]))
-        for cue in chain(self.exact.get(word, ()), starting):
+        # Cues whose first word is a prefix: looked up by the word's own prefixes, in their listed order.
+        starting = sorted(
+            (pair for n in self.prefix_lengths if n <= len(word) for pair in self.prefixed.get(word[:n], ())),
+            key=_NUMBER,
+        )
+        for cue in chain(self.exact.get(word, ()), (cue for _, cue in starting)):
             end = i + len(cue.words)
             if end <= len(words) and all(map(_fits, cue.words[1:], words[i + 1 : end])):
                 found.append((end, cue))
@@ -364,11 +374,21 @@ class _Doc:
     @cached_property
     def quotes(self) -> list[tuple[int, int]]:
         found = extract_quotes(self.text)
-        return list(zip(found["start"], found["end"], strict=True))
+        return sorted(zip(found["start"], found["end"], strict=True))
+
+    @cached_property
+    def _quote_reach(self) -> tuple[list[int], list[int]]:
+        """The quotes' starts, and the furthest end of the quotes up to each: a binary search then tells
+        whether an offset is quoted, where a scan of a live blog's thousands of quotes per word would
+        take minutes."""
+        starts = [first for first, _ in self.quotes]
+        return starts, list(accumulate((last for _, last in self.quotes), max))
 
     def quoted(self, start: int) -> bool:
         """Whether offset ``start`` is inside a quotation: the words are a speaker's, not the outlet's."""
-        return any(first <= start < last for first, last in self.quotes)
+        starts, reach = self._quote_reach
+        k = bisect_right(starts, start)
+        return k > 0 and reach[k - 1] > start
 
     def adjacent(self, left: Token, right: Token) -> bool:
         """Whether only white space stands between two tokens (no punctuation, no possessive)."""
@@ -1180,6 +1200,17 @@ def text_frames(text: str, min_cues: int = MIN_FRAME_CUES) -> pd.DataFrame:
     ``frames.csv``): ``frame``, ``cues`` (the words found, comma-joined), ``n_cues``, ``start, end`` (the
     sentence), sentence span."""
     return _text_table(text, lambda doc: _frame_hits(doc, min_cues), FRAME_COLUMNS)
+
+
+TEXT_EXTRACTORS = (
+    text_mentions,
+    text_labels,
+    text_loaded_language,
+    text_reporting_verbs,
+    text_hedges,
+    text_frames,
+)
+"""The per-text extractors: each takes one text and returns rows with offsets into it."""
 
 
 def sentence_frames(corpus: pd.DataFrame, min_cues: int = MIN_FRAME_CUES) -> pd.DataFrame:

@@ -48,10 +48,11 @@ from __future__ import annotations
 import calendar
 import csv
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -89,6 +90,8 @@ QUOTE_COLUMNS = [
     "named",
 ]
 CREDIT_COLUMNS = ["name", "kind", "cue", "start", "end"]
+# "it" and "they" look for their speaker among at most this many of the latest quotes.
+PRONOUN_LOOKBACK = 200
 # A quote of at most this many words with no speaker and no cue is a scare quote ('victory');
 # a longer one is an unattributed partial quote.
 SCARE_MAX_WORDS = 4
@@ -627,6 +630,10 @@ def _person_names(run: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+_OPEN = attrgetter("open")
+_FIRST = itemgetter(0)
+
+
 class _Text:
     """One text under attribution: its masked form, sentences, paragraphs, and the persons it names
     in order (outside quotes), to resolve surnames and pronouns."""
@@ -667,13 +674,33 @@ class _Text:
     def paragraph(self, position: int) -> int:
         return bisect_right(self.paragraph_starts, position)
 
+    @cached_property
+    def _by_surname(self) -> dict[str, dict[str, list[int]]]:
+        """Positions of each person mention, by last word and full name (in text order)."""
+        index: dict[str, dict[str, list[int]]] = {}
+        for position, full in self.mentions:
+            index.setdefault(full.split()[-1], {}).setdefault(full, []).append(position)
+        return index
+
     def full_name(self, name: str, before: int) -> str:
-        """``name`` in full where the text gave it earlier ("Bali" -> "Mustafa Bali")."""
-        last = name.split()[-1]
-        for position, full in reversed(self.mentions):
-            if position < before and full.split()[-1] == last and len(full) > len(name):
-                return full
-        return name
+        """``name`` in full where the text gave it earlier ("Bali" -> "Mustafa Bali"): the latest
+        longer name with the same last word before ``before``."""
+        latest, found = -1, name
+        for full, positions in self._by_surname.get(name.split()[-1], {}).items():
+            if len(full) > len(name):
+                k = bisect_left(positions, before)
+                if k and positions[k - 1] > latest:
+                    latest, found = positions[k - 1], full
+        return found
+
+    def quotes_in(self, quotes: list[_Quote], first: int, last: int) -> list[_Quote]:
+        """The ``quotes`` (in text order) that open in paragraphs ``first`` to ``last``: a binary search,
+        not a scan, since a live blog holds thousands of quotes."""
+        opening = _OPEN
+        lo = bisect_left(quotes, self.paragraph_starts[first - 1], key=opening) if first >= 1 else 0
+        if last < len(self.paragraph_starts):
+            return quotes[lo : bisect_left(quotes, self.paragraph_starts[last], key=opening)]
+        return quotes[lo:]
 
     def who(self, phrase: _Phrase, before: list[_Quote]) -> _Who:
         """The speaker of a noun phrase (see the module docstring); ``before`` are the quotes so far."""
@@ -690,7 +717,11 @@ class _Text:
         run = len(words)
         while run > 0 and len(words) - run < 4 and _is_name_word(words[run - 1].group()):
             run -= 1
-        mid_sentence = masked[: phrase.start].rstrip(" \"'")[-1:] not in ("", ".", "!", "?", "\n")
+        # Step back over white space and quote marks before the phrase, without copying the text.
+        before_phrase = phrase.start
+        while before_phrase > 0 and masked[before_phrase - 1] in " \"'":
+            before_phrase -= 1
+        mid_sentence = masked[before_phrase - 1 : before_phrase] not in ("", ".", "!", "?", "\n")
         if run == len(words):  # no name: an unnamed speaker, or an organisation ("the SDF", "Amnesty ...")
             speaker, proper = _proper(text[phrase.start : phrase.end])
             capitals = all(w[:1].isupper() for w in speaker.split())
@@ -713,30 +744,39 @@ class _Text:
 
     def _pronoun(self, pronoun: str, position: int, before: list[_Quote]) -> tuple[str, bool]:
         """he/she: the person last named; it/they: the latest of the subjects of the two sentences before
-        and the speakers quoted in this paragraph or the two before that agree with it in number and
+        and the speakers quoted in this paragraph or the two before (the latest :data:`PRONOUN_LOOKBACK`)
+        that agree with it in number and
         are not persons."""
         here = self.paragraph(position)
-        recent = [q for q in before if q.speaker and self.paragraph(q.open) >= here - 2]
+        # In text order, so the latest that fits is the last; only the last few hundred are looked at, so
+        # that a paragraph of thousands of quotes (a live blog's) costs linear time, not quadratic.
+        recent = self.quotes_in(before, here - 2, here)[-PRONOUN_LOOKBACK:]
         if _PRONOUNS[pronoun] == "person":
             k = bisect_right(self.positions, position - 1)
             if k:
                 return self.mentions[k - 1][1], True
-            speakers = [
-                q for q in recent if q.speaker.lower() not in _PRONOUNS.keys() | _NOT_NAMES
-            ]  # "the minister ... he"
-            return (speakers[-1].speaker, speakers[-1].named) if speakers else (pronoun, False)
+            not_names = _PRONOUNS.keys() | _NOT_NAMES  # "the minister ... he"
+            last = next(
+                (q for q in reversed(recent) if q.speaker and q.speaker.lower() not in not_names), None
+            )
+            return (last.speaker, last.named) if last else (pronoun, False)
         plural = pronoun == "they"
-        k = bisect_right([start for start, _, _ in self.subjects], position - 1)
+        k = bisect_right(self.subjects, position - 1, key=_FIRST)
         candidates = [
             (start, *_proper(phrase))
             for start, _, phrase in self.subjects[max(0, k - 2) : k]
             if _agrees(phrase, plural)
         ]
-        candidates += [
-            (q.open, q.speaker, q.named)
-            for q in recent
-            if q.speaker not in self.persons and _agrees(q.speaker, plural)
-        ]
+        last = next(
+            (
+                q
+                for q in reversed(recent)
+                if q.speaker and q.speaker not in self.persons and _agrees(q.speaker, plural)
+            ),
+            None,
+        )
+        if last is not None:
+            candidates.append((last.open, last.speaker, last.named))
         return max(candidates)[1:] if candidates else (pronoun, False)
 
 
@@ -875,8 +915,7 @@ def _inherit(quote: _Quote, quotes: list[_Quote], doc: _Text) -> None:
     it), of a cue in the sentence before, or of the last quote of the paragraph before; but a person
     named after that quote and before this one is the one who speaks now."""
     here = doc.paragraph(quote.open)
-    attributed = [q for q in quotes if q.speaker and q is not quote]
-    same = [q for q in attributed if doc.paragraph(q.open) == here]
+    same = [q for q in doc.quotes_in(quotes, here, here) if q.speaker and q is not quote]
     source = next((q for q in reversed(same) if q.open < quote.open), None) or next(
         (q for q in same if q.open > quote.open), None
     )
@@ -886,7 +925,7 @@ def _inherit(quote: _Quote, quotes: list[_Quote], doc: _Text) -> None:
         if found is not None and "~" not in doc.masked[start:end] and doc.paragraph(start) >= here - 1:
             _set_speaker(quote, doc.who(found.phrase, quotes), found.cue)
             return
-        source = next((q for q in reversed(attributed) if doc.paragraph(q.open) == here - 1), None)
+        source = next((q for q in reversed(doc.quotes_in(quotes, here - 1, here - 1)) if q.speaker), None)
     if source is None:
         return
     k = bisect_right(doc.positions, quote.open - 1)
@@ -922,6 +961,28 @@ def _fill_roles(quotes: list[_Quote], doc: _Text) -> None:
                     break
 
 
+def _quote_rows(text: str) -> list[tuple]:
+    """Rows of :data:`QUOTE_COLUMNS` for every quote of ``text``."""
+    return [
+        (text[q.start : q.end], *(getattr(q, name) for name in QUOTE_COLUMNS[1:]))
+        for q in _attribute(text, normalise(text))
+    ]
+
+
+def _typed(rows: list[tuple] | list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A frame of ``rows`` whose columns have the same types when it is empty: text, or ``dtypes``.
+
+    An empty frame of float columns would turn a concatenated flag column into 0.0 and 1.0."""
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({c: dtypes.get(c, "str") for c in columns}) if frame.empty else frame
+
+
+_START, _END = QUOTE_COLUMNS.index("start"), QUOTE_COLUMNS.index("end")
+_QUOTE_TYPES = dict.fromkeys(
+    ["start", "end", "speaker_start", "speaker_end", "sentence_start", "sentence_end"], "int64"
+) | {"named": "bool"}
+
+
 def extract_quotes(text: str) -> pd.DataFrame:
     """Quotes in ``text``, one row each, in order (columns :data:`QUOTE_COLUMNS`).
 
@@ -932,12 +993,7 @@ def extract_quotes(text: str) -> pd.DataFrame:
     words that give the speaker's position; ``sentence_start``/``sentence_end`` the sentences that hold
     the quote and its attribution; ``named`` whether the speaker is a proper name.
     """
-    quotes = _attribute(text, normalise(text))
-    columns = {
-        "quote": [text[q.start : q.end] for q in quotes],
-        **{name: [getattr(q, name) for q in quotes] for name in QUOTE_COLUMNS[1:]},
-    }
-    return pd.DataFrame(columns, columns=QUOTE_COLUMNS)
+    return _typed(_quote_rows(text), QUOTE_COLUMNS, _QUOTE_TYPES)
 
 
 # --- affiliations --------------------------------------------------------------------------------
@@ -1047,18 +1103,13 @@ def corpus_quotes(corpus: pd.DataFrame, override: Path | None = None) -> pd.Data
     side is ``unnamed``. A named speaker keeps one affiliation across the corpus: where an article
     gives no role words for them, the affiliation they have elsewhere is used.
     """
-    frames = []
+    rows = []
     for row in corpus.itertuples(index=False):
-        quotes = extract_quotes(row.text)
-        quotes.insert(0, "article_id", row.article_id)
-        quotes.insert(1, "outlet", row.outlet)
-        quotes.insert(2, "group", row.group)
-        raw = [text_to_raw(row.offset_map, s, e) for s, e in zip(quotes["start"], quotes["end"], strict=True)]
-        quotes["raw_start"] = [s for s, _ in raw]
-        quotes["raw_end"] = [e for _, e in raw]
-        frames.append(quotes)
+        for quote in _quote_rows(row.text):
+            raw = text_to_raw(row.offset_map, quote[_START], quote[_END])
+            rows.append((row.article_id, row.outlet, row.group, *quote, *raw))
     columns = ["article_id", "outlet", "group", *QUOTE_COLUMNS, "raw_start", "raw_end"]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    out = _typed(rows, columns, _QUOTE_TYPES | {"raw_start": "int64", "raw_end": "int64"})
     out["n_words"] = [len(_WORD.findall(q)) for q in out["quote"]]
     out["speaker_key"] = [
         _speaker_key(s) if n else s for s, n in zip(out["speaker"], out["named"], strict=True)
@@ -1178,6 +1229,14 @@ def credits(text: str) -> pd.DataFrame:
     "(...)" for a parenthesised credit at the end of a caption, "dateline" for "BEIRUT (Reuters) -"),
     ``start``/``end`` (the name as written). A name with no cue is a mention, not a credit.
     """
+    return _typed(_credit_rows(text), CREDIT_COLUMNS, _CREDIT_TYPES)
+
+
+_CREDIT_TYPES = {"start": "int64", "end": "int64"}
+
+
+def _credit_rows(text: str) -> list[tuple]:
+    """Rows of :data:`CREDIT_COLUMNS` for every credit of ``text``."""
     norm = normalise(text)
     agencies = _agencies()
     rows = []
@@ -1207,8 +1266,8 @@ def credits(text: str) -> pd.DataFrame:
         elif said := agencies.after.match(following):
             cue = said.group("cue")
         if cue is not None:
-            rows.append({"name": canonical, "kind": kind, "cue": cue, "start": start, "end": match.end()})
-    return pd.DataFrame(rows, columns=CREDIT_COLUMNS)
+            rows.append((canonical, kind, cue, start, match.end()))
+    return rows
 
 
 def corpus_credits(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -1218,26 +1277,17 @@ def corpus_credits(corpus: pd.DataFrame) -> pd.DataFrame:
     ``raw_text``) and ``in_caption``; a caption's credits have ``start = end = -1`` as the clean text
     does not hold them.
     """
-    frames = []
+    rows = []
     for row in corpus.itertuples(index=False):
-        found = credits(row.text)
-        raw = [text_to_raw(row.offset_map, s, e) for s, e in zip(found["start"], found["end"], strict=True)]
-        found["raw_start"], found["raw_end"] = [s for s, _ in raw], [e for _, e in raw]
-        found["in_caption"] = False
+        head = (row.article_id, row.outlet, row.group)
+        for name, kind, cue, start, end in _credit_rows(row.text):
+            rows.append((*head, name, kind, cue, start, end, *text_to_raw(row.offset_map, start, end), False))
         for removal in row.removals:
             if removal.reason == "image caption":
-                caption = credits(row.raw_text[removal.start : removal.end])
-                caption["kind"] = "picture"
-                caption["raw_start"] = caption["start"] + removal.start
-                caption["raw_end"] = caption["end"] + removal.start
-                caption["start"] = caption["end"] = -1
-                caption["in_caption"] = True
-                found = pd.concat([found, caption], ignore_index=True)
-        found.insert(0, "article_id", row.article_id)
-        found.insert(1, "outlet", row.outlet)
-        found.insert(2, "group", row.group)
-        frames.append(found)
+                caption = row.raw_text[removal.start : removal.end]
+                for name, _, cue, start, end in _credit_rows(caption):
+                    raw = (start + removal.start, end + removal.start)
+                    rows.append((*head, name, "picture", cue, -1, -1, *raw, True))
     columns = ["article_id", "outlet", "group", *CREDIT_COLUMNS, "raw_start", "raw_end", "in_caption"]
-    out = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     offsets = ["start", "end", "raw_start", "raw_end"]
-    return out.astype(dict.fromkeys(offsets, "int64") | {"in_caption": bool})
+    return _typed(rows, columns, dict.fromkeys(offsets, "int64") | {"in_caption": "bool"})

@@ -347,14 +347,6 @@ def test_data_files_name_their_source_first_and_verbs_exist():
     assert set(pd.read_csv(DATA / "frames.csv", comment="#")["frame"]) == set(framing.FRAMES)
 
 
-TEXT_FUNCTIONS = [
-    framing.text_mentions,
-    framing.text_labels,
-    framing.text_loaded_language,
-    framing.text_reporting_verbs,
-    framing.text_hedges,
-    framing.text_frames,
-]
 PIECES = st.sampled_from(
     "ISIS|the|The|SDF|Syrian Democratic Forces (SDF)|Kurdish-led|U.S.-backed|fanatics|jihadists|,|.| |\n|"
     "'s|\u201c|\u201d|said|reportedly|Russian|IS|group|a|terror|so-called|according to|militia|-|(|)|Mr|"
@@ -365,7 +357,7 @@ PIECES = st.sampled_from(
 @settings(deadline=None, max_examples=60)
 @given(st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=25).map(" ".join))
 def test_arbitrary_text_never_breaks_the_per_text_functions(text):
-    for function in TEXT_FUNCTIONS:
+    for function in framing.TEXT_EXTRACTORS:
         found = function(text)
         for start, end, first, last in found[["start", "end", "sentence_start", "sentence_end"]].itertuples(
             index=False

@@ -2,6 +2,7 @@
 
 import csv
 import importlib.util
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -639,3 +640,28 @@ def test_gold_set_scores_above_the_measured_floor() -> None:
     assert scores["overlap_F1"] >= 0.97
     assert scores["speaker_acc"] >= 0.93
     assert scores["kind_acc"] >= 0.93
+
+
+# --- hostile input (issue 8) ---------------------------------------------------------------------
+
+
+def test_no_quotes_gives_typed_columns_and_a_corpus_of_quoteless_articles_still_works(tmp_path) -> None:
+    empty = extract_quotes("No quotation here at all.")
+    assert empty.empty and empty["named"].dtype == bool and empty["start"].dtype == "int64"
+    (tmp_path / "a.txt").write_text("Headline\n\n“We will win,” said John Smith, a spokesman.\n", "utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Headline two\n\nNothing is quoted in this brief report today.\n", "utf-8"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = load_corpus(tmp_path)
+    quotes = corpus_quotes(corpus)  # pandas turned the flags of a concatenation with empty frames into floats
+    assert quotes["named"].dtype == bool and list(quotes["speaker"]) == ["John Smith"]
+    assert corpus_credits(corpus).empty
+
+
+def test_a_live_blog_of_thousands_of_quotes_is_attributed_in_linear_time() -> None:
+    paragraph = " ".join("“Yes,” he said. ‘No,’ she said, “maybe.” They said “so”." for _ in range(1_500))
+    text = "Mustafa Bali spoke first.\n\n" + "\n\n".join([paragraph] * 3)
+    found = extract_quotes(text)
+    assert len(found) == 3 * 1_500 * 4 and (found["speaker"] != "").mean() > 0.5
