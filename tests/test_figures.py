@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import figures as figures_module
 from analysis.figures import (
     CLASSES,
     COLUMNS,
@@ -647,3 +648,35 @@ def test_a_lone_one_that_is_killed_or_captured_is_a_count(text: str, counted: st
 )
 def test_a_lone_one_before_a_speaker_stays_a_determiner(text: str) -> None:
     assert "one" not in set(extract_figures(text)["surface"].str.lower())
+
+
+FIGURE_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["exact", "approx", "lower_bound", "upper_bound", "vague"]),
+        st.sampled_from(["", "%", "usd"]),
+        st.sampled_from(["", "troops", "soldiers", "fighters", "civilians"]),
+        st.sampled_from([0.0, 99.5, 100.0, 100.5, 101.0, 2_000.0, 2_010.0, 2_030.0, -100.0, math.inf]),
+        st.sampled_from(["A", "B", "C"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(FIGURE_ROWS)
+def test_hedge_dropped_agrees_with_comparing_every_pair(rows: list[tuple]) -> None:
+    # The indexed search must say what the definition says: some exact figure and some hedged figure of
+    # another group, comparable (same unit, same noun family or none named) and the same value.
+    frame = pd.DataFrame(rows, columns=["qualifier", "unit", "counted", "value", "group"])
+    exact = [r for r in frame.itertuples() if r.qualifier == "exact"]
+    hedged = [r for r in frame.itertuples() if r.qualifier in ("approx", "lower_bound", "upper_bound")]
+    expected = any(
+        a.group != b.group
+        and figures_module._comparable(frame.loc[a.Index], frame.loc[b.Index])
+        and math.isfinite(a.value)
+        and math.isfinite(b.value)
+        and abs(a.value - b.value) <= figures_module.SAME_VALUE * max(abs(a.value), abs(b.value))
+        for a in exact
+        for b in hedged
+    )
+    assert figures_module._hedge_dropped(frame) == expected
