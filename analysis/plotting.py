@@ -4,25 +4,41 @@ Each figure is written as ``NN-slug.png`` beside ``NN-slug.csv`` holding exactly
 The style pins the font (DejaVu Sans, shipped with matplotlib), size, resolution and a
 colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008), and strips the PNG's
 software and date metadata.
+
+Charts stay readable at scale: one mark per article or group only up to :data:`MAX_BARS` of them; beyond
+that a notebook draws a histogram (:func:`histogram`), the largest groups (:func:`largest`), or group
+means (:func:`mean_cosine_by_group`, :func:`group_totals`), so a figure and its CSV stay small however
+large the corpus.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from cycler import cycler
 from IPython.display import Image
 from matplotlib.figure import Figure
+from scipy import sparse
+from sklearn.preprocessing import normalize
 
 # Okabe-Ito without its yellow (too faint on white), black last. Under simulated protanopia, deuteranopia
 # and tritanopia every two of these stay apart (CIELAB distance >= 16, tests/test_plotting.py); a grey in
 # black's place came within 7 of the reddish purple for deuteranopes.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
 DPI = 100
+MAX_BARS = 30
+"""Most marks a chart draws one per article or group (bars, heatmap rows, rows of a panel): beyond it the
+chart aggregates, or shows the largest groups and says so."""
+MAX_PANELS = 8
+"""Most small multiples (one panel per group or class) a figure stacks."""
+MAX_ANNOTATED = 12
+"""Heatmaps write the value in each cell up to this many rows; beyond it the colour bar must do."""
 HOUSE_STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
@@ -68,3 +84,71 @@ def save_figure(fig: Figure, data: pd.DataFrame, name: str, folder: str | Path, 
     plt.close(fig)
     data.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
     return Image(data=png.read_bytes(), format="png", metadata={"alt": alt})
+
+
+def largest(sizes: pd.Series, n: int = MAX_BARS) -> list:
+    """The labels of the ``n`` largest values of ``sizes`` (e.g. articles per group), largest first, ties
+    by label, so the choice is the same on every run."""
+    ordered = sizes.rename("size").rename_axis("label").reset_index()
+    ordered = ordered.sort_values(["size", "label"], ascending=[False, True], kind="stable")
+    return list(ordered["label"].head(n))
+
+
+def histogram(ax: plt.Axes, values: Sequence[float], bins: int = 30, **style: object) -> pd.DataFrame:
+    """Draw a histogram of ``values`` on ``ax``; the bins as data (``low, high, count``) for the CSV, which
+    stays ``bins`` rows however many values there are."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    counts, edges = np.histogram(values, bins=bins) if len(values) else (np.zeros(0, int), np.zeros(1))
+    if len(counts):
+        ax.stairs(counts, edges, fill=True, **style)
+    return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "count": counts})
+
+
+def mean_cosine_by_group(
+    vectors: sparse.spmatrix, groups: Sequence[str], labels: Sequence[str]
+) -> pd.DataFrame:
+    """Mean cosine similarity between the rows of ``vectors`` (one per article) of two groups, for the groups
+    in ``labels``: all pairs across two groups, pairs of different articles within one (NaN for a group of
+    one article). Sums of normalised rows give every mean without the articles x articles matrix, so it
+    costs memory in the number of groups, not articles squared."""
+    groups = np.asarray(groups, dtype=object)
+    labels = list(labels)
+    position = {label: k for k, label in enumerate(labels)}
+    rows = np.array([k for k, group in enumerate(groups) if group in position], dtype=int)
+    unit = normalize(sparse.csr_matrix(vectors)[rows])
+    member = sparse.csr_matrix(
+        (np.ones(len(rows)), ([position[g] for g in groups[rows]], np.arange(len(rows)))),
+        shape=(len(labels), len(rows)),
+    )
+    sums = member @ unit
+    dot = np.asarray((sums @ sums.T).todense(), dtype=float)
+    size = np.asarray(member.sum(axis=1)).ravel()
+    nonzero = member @ (np.asarray(unit.multiply(unit).sum(axis=1)).ravel() > 0).astype(float)
+    pairs = np.outer(size, size)
+    np.fill_diagonal(pairs, size * (size - 1))
+    np.fill_diagonal(dot, np.diag(dot) - nonzero)  # drop each article's similarity with itself
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(pairs > 0, dot / np.where(pairs > 0, pairs, 1), np.nan)
+    index = pd.Index(labels, name="group")
+    return pd.DataFrame(np.round(means, 3), index=index, columns=labels)
+
+
+def group_totals(
+    pairs: pd.DataFrame, a: str, b: str, value: str, groups: pd.Series, labels: Sequence[str]
+) -> pd.DataFrame:
+    """Sum ``value`` over rows of ``pairs`` (two articles each, in columns ``a`` and ``b``) by the groups of
+    both articles, both ways round, for the groups in ``labels``: a groups x groups table. ``groups`` maps
+    an article id to its group."""
+    labels = list(labels)
+    both = pd.DataFrame(
+        {
+            "row": pd.concat([pairs[a], pairs[b]], ignore_index=True).map(groups),
+            "column": pd.concat([pairs[b], pairs[a]], ignore_index=True).map(groups),
+            "value": pd.concat([pairs[value], pairs[value]], ignore_index=True),
+        }
+    )
+    table = both.pivot_table(index="row", columns="column", values="value", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=labels, columns=labels, fill_value=0).astype(float)
+    table.index.name, table.columns.name = "group", None
+    return table

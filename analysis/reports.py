@@ -8,18 +8,21 @@ Pages embed their CSS and forbid scripts and network loads, so a report folder w
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
+import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 import pandas as pd
 
 from analysis import __version__
 from analysis.cleaning import text_to_raw
-from analysis.corpus import cleaning_log, corpus_fingerprint, raw_span
+from analysis.corpus import cleaning_log, corpus_fingerprint
 from analysis.text import sentences
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,9 +31,29 @@ TEMPLATES = Path(__file__).parent / "templates"
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 """No scripts and no remote loads: even markup that slipped through escaping could not run or phone home."""
 
+MAX_ROWS = 200
+"""Rows a table shows in a notebook or report page. A longer table shows its first ``MAX_ROWS`` rows, says
+"showing N of M rows" and links a CSV of every row (:func:`summary_table`, :func:`evidence_table`); the
+index lists as many articles. As many rows as the notebooks showed before (pandas' ``display.max_rows``
+of 200-300), so no table of the seed reports is cut, while every table of a 100,000-article corpus stays a
+few hundred kilobytes."""
+
+MAX_COLUMNS = 20
+"""Columns a table shows (pandas' own default in a notebook): a pivot with one column per comparison group
+shows the first ``MAX_COLUMNS`` and links the CSV for the rest."""
+
+MAX_CELL_CHARS = 600
+"""Characters an evidence table shows of one cell (a removed passage, a sentence) before an ellipsis; the
+CSV keeps the whole value. pandas tables are cut earlier, at ``display.max_colwidth``."""
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""A CSV cell starting with one of these is read as a formula by spreadsheets (OWASP, "CSV Injection"); CSVs
+written here prefix such text with an apostrophe, so article text can never run as a formula."""
+
 _CSS = (TEMPLATES / "offline_report" / "static" / "reports.css").read_text(encoding="utf-8")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
+_ARTICLE_LINK = re.compile(r'href="articles/([A-Za-z0-9_-]+)\.html')
 
 
 class Sentence(NamedTuple):
@@ -69,10 +92,33 @@ def _article(corpus: pd.DataFrame, article_id: str) -> dict:
     return rows.iloc[0].to_dict()
 
 
+def _spans(text: str, offset_map: tuple) -> list[Sentence]:
+    return [Sentence(start, end, *text_to_raw(offset_map, start, end)) for start, end in sentences(text)]
+
+
 def sentence_spans(corpus: pd.DataFrame, article_id: str) -> list[Sentence]:
     """Sentences of an article with their raw spans: pages and links both use this, so links find anchors."""
-    text = _article(corpus, article_id)["text"]
-    return [Sentence(start, end, *raw_span(corpus, article_id, start, end)) for start, end in sentences(text)]
+    article = _article(corpus, article_id)
+    return _spans(article["text"], article["offset_map"])
+
+
+class _SpanCache:
+    """Sentence spans of the articles a table cites, each article found and split once (a table of a large
+    corpus must not scan the corpus once per row)."""
+
+    def __init__(self, corpus: pd.DataFrame) -> None:
+        self.corpus = corpus
+        self.rows = {article_id: n for n, article_id in reversed(list(enumerate(corpus["article_id"])))}
+        self.spans: dict[str, list[Sentence]] = {}
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self.rows
+
+    def __getitem__(self, article_id: str) -> list[Sentence]:
+        if article_id not in self.spans:
+            row = self.corpus.iloc[self.rows[article_id]]
+            self.spans[article_id] = _spans(row["text"], row["offset_map"])
+        return self.spans[article_id]
 
 
 def _target(spans: Sequence[Sentence], start: int, end: int) -> Sentence | None:
@@ -206,18 +252,25 @@ def _article_page(article: dict, spans: Sequence[Sentence], removed: pd.DataFram
     return _page(headline, body)
 
 
-def write_article_pages(corpus: pd.DataFrame, out_dir: str | Path) -> list[Path]:
-    """Write ``out_dir/articles/<safe id>.html`` for every article, the targets of every evidence link."""
+def write_article_pages(
+    corpus: pd.DataFrame, out_dir: str | Path, article_ids: Iterable[str] | None = None
+) -> list[Path]:
+    """Write ``out_dir/articles/<safe id>.html`` for every article (or only those in ``article_ids``), the
+    targets of the evidence links; the pages written, in corpus order."""
     folder = Path(out_dir) / "articles"
     folder.mkdir(parents=True, exist_ok=True)
-    log = cleaning_log(corpus)
+    wanted = None if article_ids is None else set(article_ids)
+    articles = corpus if wanted is None else corpus.loc[corpus["article_id"].isin(wanted)]
+    log = cleaning_log(articles)
+    removals = {article_id: rows for article_id, rows in log.groupby("article_id", sort=False)}
+    empty = log.iloc[:0]
     pages = []
-    for article in corpus.to_dict("records"):
+    for article in articles.to_dict("records"):
         article_id = article["article_id"]
-        removed = log.loc[log["article_id"] == article_id].sort_values(["start", "end"], kind="stable")
+        removed = removals.get(article_id, empty).sort_values(["start", "end"], kind="stable")
         page = folder / f"{safe_name(article_id)}.html"
-        html_page = _article_page(article, sentence_spans(corpus, article_id), removed)
-        page.write_text(html_page, encoding="utf-8", newline="\n")
+        spans = _spans(article["text"], article["offset_map"])
+        page.write_text(_article_page(article, spans, removed), encoding="utf-8", newline="\n")
         pages.append(page)
     return pages
 
@@ -225,59 +278,210 @@ def write_article_pages(corpus: pd.DataFrame, out_dir: str | Path) -> list[Path]
 def _cell(value: object) -> str:
     if isinstance(value, float):
         return _esc(f"{value:.{pd.get_option('display.precision')}f}")
-    return _esc(value)
+    text = str(value)
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    return _esc(text)
 
 
-class EvidenceTable:
-    """A DataFrame that shows as itself in plain text and as an HTML table linking each row to its sentence.
+class ReportTable:
+    """A table that shows as its DataFrame in plain text and as a bounded HTML table in a page.
 
-    The plain repr is the DataFrame's own, so nbval keeps comparing the numbers; only the HTML, which
-    the rendered reports show, gains the links.
+    The plain repr is the DataFrame's own, so nbval keeps comparing the numbers; only the HTML, which the
+    rendered reports show, is cut to :data:`MAX_ROWS` rows (with a link to the full CSV) or gains links.
     """
 
-    def __init__(self, data: pd.DataFrame, html_table: str) -> None:
+    def __init__(self, data: pd.DataFrame | pd.Series, html_table: str | None) -> None:
         self.data = data
         self._html = html_table
 
     def __repr__(self) -> str:
         return repr(self.data)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         return self._html
 
 
-def evidence_table(df: pd.DataFrame, corpus: pd.DataFrame) -> EvidenceTable:
+EvidenceTable = ReportTable  # the name evidence tables had first
+
+
+# --- tables cut for the page, in full as CSV -------------------------------------------------------------
+
+_TABLES = {"folder": "tables", "links_from": "."}
+
+
+def set_tables(folder: str | Path, links_from: str | Path = ".") -> None:
+    """Where tables cut for display write their full CSV (``folder``), and the folder the page showing them
+    is read from (``links_from``), which their links are relative to.
+
+    A notebook calls it with its ``TABLES`` and ``REPORTS`` parameters. Run in Jupyter, the defaults of the
+    notebooks (``"../tables"`` and ``"."``) put the CSVs in ``tables/`` at the top of the checkout, beside
+    ``figures/``, linked from the notebook; ``make report`` passes ``BUILD/reports/tables`` and
+    ``BUILD/reports``, so a report folder carries its CSVs and its links work offline wherever it is copied.
+    Relative paths are taken from the working folder when a table is written.
+    """
+    _TABLES["folder"], _TABLES["links_from"] = str(folder), str(links_from)
+
+
+def table_name(name: str) -> str:
+    """The file stem of a table's CSV: letters, digits, ``-`` and ``_`` only, so it stays in its folder."""
+    stem = _UNSAFE.sub("_", str(name)).strip("_")
+    if not stem:
+        raise ValueError(f"a table needs a name of letters or digits, not {name!r}")
+    return stem
+
+
+def neutralise(value: object) -> object:
+    """``value`` safe to open in a spreadsheet: text starting with ``= + - @``, a tab or a carriage return
+    gets a leading apostrophe, so it shows as text and never runs as a formula; numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _label_text(label: object) -> str:
+    return " / ".join(str(part) for part in label) if isinstance(label, tuple) else str(label)
+
+
+def _neutral_text(value: object) -> object:
+    """Like :func:`neutralise`, also for other objects (lists, ...) a CSV would write as their ``str``."""
+    if value is None or isinstance(value, str | int | float | bool) or pd.api.types.is_scalar(value):
+        return neutralise(value)
+    return neutralise(str(value))
+
+
+def csv_frame(data: pd.DataFrame | pd.Series) -> pd.DataFrame:
+    """``data`` as the rows a CSV should hold: named index levels as columns (a pivot's rows), column labels
+    flattened to text, and every text cell and label neutralised against formula injection."""
+    df = data.to_frame() if isinstance(data, pd.Series) else data
+    named = any(name is not None for name in df.index.names)
+    df = df.reset_index(drop=not named)
+    out = df.copy()
+    out.columns = [neutralise(_label_text(label)) for label in df.columns]
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)):
+            out.isetitem(position, column.map(_neutral_text, na_action="ignore"))
+    return out
+
+
+def write_table_csv(data: pd.DataFrame | pd.Series, path: str | Path) -> Path:
+    """Write every row of ``data`` to ``path`` as UTF-8 CSV, safe in a spreadsheet (:func:`csv_frame`)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Text quoted: a carriage return in an article is not a line break a reader could split a row at.
+    csv_frame(data).to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    return path
+
+
+def _full_table(data: pd.DataFrame | pd.Series, name: str) -> str:
+    """Write the CSV of a table that is cut; the link to it, relative to the page."""
+    path = write_table_csv(data, Path(_TABLES["folder"]) / f"{table_name(name)}.csv")
+    href = os.path.relpath(path.resolve(), Path(_TABLES["links_from"]).resolve())
+    return quote(Path(href).as_posix())
+
+
+def _note(shown: tuple[int, int], total: tuple[int, int], href: str) -> str:
+    """The line above a cut table: how much of it the page shows, and where the rest is."""
+    parts = []
+    if shown[0] < total[0]:
+        parts.append(f"{shown[0]:,} of {total[0]:,} rows")
+    if shown[1] < total[1]:
+        parts.append(f"{shown[1]:,} of {total[1]:,} columns")
+    file_name = _esc(href.rsplit("/", 1)[-1])
+    everything = "all rows" if shown[0] < total[0] else "all columns"
+    return (
+        f'<p class="nc-table-note">Showing the first {" and ".join(parts)}; '
+        f'{everything} in <a href="{_esc(href)}">{file_name}</a> (CSV).</p>\n'
+    )
+
+
+def _frame_html(df: pd.DataFrame | pd.Series, rows: int, columns: int) -> str | None:
+    """pandas' own notebook HTML of ``df``, all of whose ``rows`` and ``columns`` fit (None for a Series,
+    which a notebook shows as text)."""
+    if isinstance(df, pd.Series):
+        df = df.to_frame()
+    rows, columns = max(rows, 1), max(columns, 1)
+    options = ("display.max_rows", rows, "display.min_rows", rows, "display.max_columns", columns)
+    with pd.option_context(*options):
+        return df._repr_html_()
+
+
+def summary_table(
+    data: pd.DataFrame | pd.Series, name: str, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+) -> ReportTable:
+    """``data`` for display, bounded: up to ``max_rows`` rows and ``max_columns`` columns in the page.
+
+    A table that fits shows whole, exactly as pandas shows it (a Series as text), and writes nothing. A
+    longer or wider one shows its first rows and columns (sort it so the first are the ones to read) under
+    a line "Showing the first N of M rows; all rows in <name>.csv", and every row goes to
+    ``<TABLES>/<name>.csv`` (see :func:`set_tables`), with text that a spreadsheet would run as a formula
+    neutralised. The plain-text repr stays the whole DataFrame's, as nbval compares it.
+    """
+    n_rows, n_columns = len(data), 1 if isinstance(data, pd.Series) else data.shape[1]
+    if n_rows <= max_rows and n_columns <= max_columns:
+        html_table = None if isinstance(data, pd.Series) else _frame_html(data, max_rows, max_columns)
+        return ReportTable(data, html_table)
+    href = _full_table(data, name)
+    head = data.head(max_rows)
+    if not isinstance(head, pd.Series):
+        head = head.iloc[:, :max_columns]
+    shown = (len(head), 1 if isinstance(head, pd.Series) else head.shape[1])
+    note = _note(shown, (n_rows, n_columns), href)
+    return ReportTable(data, note + (_frame_html(head, max_rows, max_columns) or ""))
+
+
+def evidence_table(
+    df: pd.DataFrame, corpus: pd.DataFrame, name: str | None = None, *, max_rows: int = MAX_ROWS
+) -> ReportTable:
     """Wrap ``df`` (columns ``article_id, start, end``) so its HTML links every row to the sentence it cites.
 
     A row naming no article of the corpus (a skipped file in the cleaning log) has no page to link to,
-    and says so. Rows beyond pandas' ``display.max_rows`` are left out of the HTML, as the plain repr
-    truncates too.
+    and says so. With a ``name``, a table longer than ``max_rows`` shows its first ``max_rows`` rows under a
+    "showing N of M rows" line linking the CSV of every row, as :func:`summary_table` does. Without one,
+    rows beyond pandas' ``display.max_rows`` are left out of the HTML, as the plain repr truncates too.
+    Cells longer than :data:`MAX_CELL_CHARS` are shortened in the HTML.
     """
     missing = {"article_id", "start", "end"} - set(df.columns)
     if missing:
         raise KeyError(f"evidence_table needs columns {sorted(missing)}")
     positions = [list(df.columns).index(name) for name in ("article_id", "start", "end")]
-    limit = pd.get_option("display.max_rows") or len(df)
-    loaded = set(corpus["article_id"])
-    spans: dict[str, list[Sentence]] = {}
+    note = ""
+    if name is None:
+        limit = pd.get_option("display.max_rows") or len(df)
+    else:
+        limit = max_rows
+        if len(df) > limit:
+            note = _note((limit, df.shape[1]), df.shape, _full_table(df, name))
+    spans = _SpanCache(corpus)
     rows = []
     for label, *values in df.head(limit).itertuples(index=True, name=None):
         article_id, start, end = (values[position] for position in positions)
         article_id = str(article_id)
         cells = "".join(f"<td>{_cell(value)}</td>" for value in values)
-        if article_id not in loaded:
+        if article_id not in spans:
             link = '<td class="nc-muted">not loaded: no page</td>'
         else:
-            if article_id not in spans:
-                spans[article_id] = sentence_spans(corpus, article_id)
             href = _href(article_id, spans[article_id], int(start), int(end))
             link = f'<td><a href="{_esc(href)}">in context</a></td>'
         rows.append(f"<tr><th>{_esc(label)}</th>{cells}{link}</tr>")
-    if len(df) > limit:
+    if name is None and len(df) > limit:
         rows.append(f'<tr><td colspan="{len(df.columns) + 2}">… {len(df) - limit} more rows</td></tr>')
     head = "".join(f"<th>{_esc(name)}</th>" for name in [df.index.name or "", *df.columns, ""])
     body = "\n".join(rows)
-    return EvidenceTable(df, f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
+    table = f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    return ReportTable(df, note + table)
+
+
+def cited_articles(pages: Iterable[str | Path], corpus: pd.DataFrame) -> set[str]:
+    """Ids of the articles whose pages the given report pages link to (``articles/<safe id>.html``)."""
+    by_name = {safe_name(article_id): article_id for article_id in corpus["article_id"]}
+    cited = set()
+    for page in pages:
+        for stem in _ARTICLE_LINK.findall(Path(page).read_text(encoding="utf-8")):
+            if stem in by_name:
+                cited.add(by_name[stem])
+    return cited
 
 
 def provenance_html(corpus: pd.DataFrame, parameters: Mapping[str, object]) -> str:
@@ -305,14 +509,51 @@ def provenance_html(corpus: pd.DataFrame, parameters: Mapping[str, object]) -> s
     )
 
 
+def indexed_articles(corpus: pd.DataFrame, max_rows: int = MAX_ROWS) -> list[str]:
+    """The articles the index lists, each linked to its page: the first ``max_rows`` of the corpus."""
+    return [str(article_id) for article_id in corpus["article_id"].head(max_rows)]
+
+
+INDEX_ARTICLE_COLUMNS = ["article_id", "outlet", "outlet_evidence", "group", "headline", "published", "url"]
+
+
+def _index_groups(corpus: pd.DataFrame, out_dir: Path, max_rows: int) -> str:
+    """Comparison groups with their article counts, largest first, cut like any table."""
+    counts = corpus.groupby("group", sort=True).size().rename("articles").reset_index()
+    counts = counts.sort_values(
+        ["articles", "group"], ascending=[False, True], kind="stable", ignore_index=True
+    )
+    note = ""
+    if len(counts) > max_rows:
+        csv = write_table_csv(counts, out_dir / "tables" / "index-groups.csv")
+        note = _note((max_rows, 2), (len(counts), 2), quote(csv.relative_to(out_dir).as_posix()))
+    rows = "\n".join(
+        f"<tr><td>{_esc(group)}</td><td>{int(articles):,}</td></tr>"
+        for group, articles in counts.head(max_rows).itertuples(index=False)
+    )
+    return (
+        f"<h2>Comparison groups</h2>\n{note}<table><thead><tr><th>Group</th><th>Articles</th></tr></thead>"
+        f"<tbody>\n{rows}\n</tbody></table>\n"
+    )
+
+
 def write_index(
     out_dir: str | Path,
     notebooks: Sequence[tuple[str, str, str]],
     corpus: pd.DataFrame,
     parameters: Mapping[str, object],
+    *,
+    max_rows: int = MAX_ROWS,
 ) -> Path:
     """Write ``out_dir/index.html``: a paragraph per notebook report ``(title, html_file, paragraph)``, the
-    articles linked to their pages, and the provenance every page carries."""
+    articles linked to their pages, and the provenance every page carries.
+
+    A corpus of more than ``max_rows`` articles is summarised: its comparison groups with their article
+    counts, the first ``max_rows`` articles (:func:`indexed_articles`, whose pages must exist), and every
+    article in ``tables/index-articles.csv`` (every group in ``tables/index-groups.csv`` if there are more
+    than ``max_rows`` of those too), linked from the page.
+    """
+    out_dir = Path(out_dir)
     reports = "\n".join(
         f'<h3><a href="{_esc(html_file)}">{_esc(title)}</a></h3>\n<p>{_esc(paragraph)}</p>'
         for title, html_file, paragraph in notebooks
@@ -320,15 +561,22 @@ def write_index(
     articles = "\n".join(
         f'<tr><td><a href="articles/{_esc(safe_name(row["article_id"]))}.html">{_esc(row["article_id"])}</a>'
         f"</td><td>{_esc(row['outlet'])}</td><td>{_esc(row['headline'])}</td><td>{_esc(row['published'])}</td></tr>"
-        for row in corpus.to_dict("records")
+        for row in corpus.head(max_rows).to_dict("records")
     )
+    groups = note = ""
+    if len(corpus) > max_rows:
+        groups = _index_groups(corpus, out_dir, max_rows)
+        columns = [name for name in INDEX_ARTICLE_COLUMNS if name in corpus.columns]
+        csv = write_table_csv(corpus[columns], out_dir / "tables" / "index-articles.csv")
+        note = _note((max_rows, 4), (len(corpus), 4), quote(csv.relative_to(out_dir).as_posix()))
     body = (
         "<h1>Coverage comparison reports</h1>\n"
-        f"{provenance_html(corpus, parameters)}\n<h2>Reports</h2>\n{reports}\n<h2>Articles</h2>\n"
+        f"{provenance_html(corpus, parameters)}\n<h2>Reports</h2>\n{reports}\n"
+        f"{groups}<h2>Articles</h2>\n{note}"
         "<table><thead><tr><th>Article</th><th>Outlet</th><th>Headline</th><th>Published</th></tr></thead>"
         f"<tbody>\n{articles}\n</tbody></table>"
     )
-    index = Path(out_dir) / "index.html"
+    index = out_dir / "index.html"
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text(_page("Coverage comparison reports", body), encoding="utf-8", newline="\n")
     return index

@@ -1,9 +1,15 @@
 """Run every notebook on a corpus and render shareable HTML reports (``make report``).
 
 The stored notebooks are never touched: copies are executed in ``BUILD/run/`` with papermill, then
-rendered without code into ``BUILD/reports/``, next to a page per article and an index. Figures go to
+rendered without code into ``BUILD/reports/``, next to an index and a page per article. Figures go to
 ``BUILD/figures/``, never to the tracked ``figures/``. The pages need no network and two runs on the
 same corpus give byte-identical HTML, so a report can be archived, diffed and mailed as files.
+
+Reports stay readable at scale: a table longer than ``analysis.reports.MAX_ROWS`` shows its first rows and
+links the CSV of every row in ``BUILD/reports/tables/``; the index lists the first ``MAX_ROWS`` articles
+(all of them in ``tables/index-articles.csv``); and article pages are written for those and for every
+article a report page links to, so every evidence link resolves without one page per article of a
+100,000-article corpus.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -29,6 +36,8 @@ from analysis.corpus import load_corpus  # noqa: E402
 from analysis.reports import (  # noqa: E402
     CONTENT_SECURITY_POLICY,
     TEMPLATES,
+    cited_articles,
+    indexed_articles,
     provenance_html,
     write_article_pages,
     write_index,
@@ -180,9 +189,16 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"cannot load the corpus {corpus_path}: {error}")
 
     run_dir, reports, figures = build / "run", build / "reports", build / "figures"
+    tables = reports / "tables"
+    shutil.rmtree(tables, ignore_errors=True)  # CSVs of an earlier run, maybe on another corpus
     for folder in (run_dir, reports, figures):
         folder.mkdir(parents=True, exist_ok=True)
-    parameters = {"CORPUS": str(corpus_path), "FIGURES": str(figures), "REPORTS": str(reports)}
+    parameters = {
+        "CORPUS": str(corpus_path),
+        "FIGURES": str(figures),
+        "TABLES": str(tables),
+        "REPORTS": str(reports),
+    }
     # Kernels inherit the environment: they must import this checkout's analysis and draw inline figures.
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     os.environ.pop("MPLBACKEND", None)
@@ -191,9 +207,14 @@ def main(argv: list[str] | None = None) -> None:
     entries, written = [], set()
     for source in notebooks:
         print(f"running {source.relative_to(ROOT)} on {corpus_path}", flush=True)
-        # REPORTS only where the parameters cell declares it, or papermill warns of an unknown parameter.
+        # TABLES and REPORTS only where the parameters cell declares them, or papermill warns of an unknown
+        # parameter.
         declared = papermill.inspect_notebook(str(source))
-        passed = {name: value for name, value in parameters.items() if name != "REPORTS" or name in declared}
+        passed = {
+            name: value
+            for name, value in parameters.items()
+            if name not in ("TABLES", "REPORTS") or name in declared
+        }
         nb = run(source, run_dir / source.name, passed)
         title, question = title_and_question(nb, source.stem)
         page = reports / f"{source.stem}.html"
@@ -202,7 +223,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         entries.append((title, page.name, question))
         written.add(page)
-    written.update(write_article_pages(corpus, reports))
+    # A page for every article the index lists or a report links to: all of them for a small corpus.
+    linked = cited_articles(sorted(written), corpus) | set(indexed_articles(corpus))
+    written.update(write_article_pages(corpus, reports, linked))
     index = write_index(reports, entries, corpus, parameters)
     for stale in set(reports.glob("**/*.html")) - written - {index}:  # from an earlier run on another corpus
         stale.unlink()

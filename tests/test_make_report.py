@@ -68,3 +68,6 @@ def test_make_report_on_a_users_relative_corpus(tmp_path: Path) -> None:
         )
     article = (reports / "articles" / "003_evil.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
+    # Three articles fit every table: nothing is cut, so no "Showing the first ..." line and no CSV of tables.
+    assert not (reports / "tables").exists()
+    assert not any("Showing the first" in page.read_text(encoding="utf-8") for page in reports.glob("*.html"))

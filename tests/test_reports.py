@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +15,19 @@ import pytest
 from analysis import __version__
 from analysis.corpus import CorpusWarning, cleaning_log, corpus_fingerprint, load_corpus
 from analysis.reports import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    cited_articles,
     evidence_href,
     evidence_table,
+    indexed_articles,
+    neutralise,
     safe_name,
     sentence_spans,
+    set_tables,
+    summary_table,
+    table_name,
     write_article_pages,
     write_index,
 )
@@ -188,3 +198,153 @@ def test_embedded_post_is_set_apart_on_the_article_page(tmp_path: Path) -> None:
     ] * 2
     assert "We will not back down." in embedded[0][1]
     assert page_html.count('class="nc-embed"') == 2  # the post and its signature, not the outlet's paragraphs
+
+
+# --- reports that stay readable at scale ------------------------------------------------------------------
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Iterator[Path]:
+    """Tables write their CSVs to ``build/reports/tables``, linked from pages in ``build/reports``."""
+    reports = tmp_path / "build" / "reports"
+    set_tables(reports / "tables", links_from=reports)
+    yield reports
+    set_tables("tables", ".")
+
+
+def _body_rows(html_table: str) -> int:
+    return html_table.split("<tbody>", 1)[1].count("<tr")
+
+
+def test_a_table_that_fits_shows_whole_as_pandas_shows_it_and_writes_nothing(tables: Path) -> None:
+    df = pd.DataFrame({"group": ["a", "b"], "count": [1, 2]})
+    shown = summary_table(df, "01-small", max_rows=2)
+    assert repr(shown) == repr(df)
+    assert shown._repr_html_() == df._repr_html_()
+    assert "Showing" not in shown._repr_html_()
+    assert not (tables / "tables").exists()
+    series = df.set_index("group")["count"]
+    assert summary_table(series, "01-series")._repr_html_() is None  # shown as text, like a Series
+    assert repr(summary_table(series, "01-series")) == repr(series)
+
+
+def test_a_long_table_shows_its_first_rows_and_links_a_csv_of_all(tables: Path) -> None:
+    df = pd.DataFrame({"term": [f"t{i}" for i in range(MAX_ROWS + 7)], "count": range(MAX_ROWS + 7)})
+    shown = summary_table(df, "02-terms")
+    page = shown._repr_html_()
+    assert repr(shown) == repr(df), "nbval compares the whole table's text"
+    assert _body_rows(page) == MAX_ROWS
+    assert f"t{MAX_ROWS - 1}<" in page and f"t{MAX_ROWS}<" not in page
+    assert f"Showing the first {MAX_ROWS:,} of {MAX_ROWS + 7:,} rows; all rows in" in page
+    assert '<a href="tables/02-terms.csv">02-terms.csv</a>' in page
+    written = pd.read_csv(tables / "tables" / "02-terms.csv")
+    pd.testing.assert_frame_equal(written, df)
+
+
+def test_a_wide_table_shows_its_first_columns_and_keeps_named_rows_in_the_csv(tables: Path) -> None:
+    wide = pd.DataFrame(
+        [[1] * (MAX_COLUMNS + 3)], columns=[f"g{i}" for i in range(MAX_COLUMNS + 3)], index=["ISIS"]
+    ).rename_axis("actor")
+    page = summary_table(wide, "05-wide")._repr_html_()
+    assert f"Showing the first {MAX_COLUMNS} of {MAX_COLUMNS + 3} columns; all columns in" in page
+    assert f"g{MAX_COLUMNS - 1}<" in page and f"g{MAX_COLUMNS}<" not in page
+    written = pd.read_csv(tables / "tables" / "05-wide.csv")
+    assert list(written.columns) == ["actor", *wide.columns] and written.loc[0, "actor"] == "ISIS"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tables: Path) -> None:
+    hostile = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "plain"]
+    df = pd.DataFrame(
+        {"text": hostile, "value": [-1.5, 2, -3, 4, 5, 6, 7], "cues": [["=a"], [], [], [], [], [], []]},
+        index=pd.Index([f"=r{i}" for i in range(7)], name="=label"),
+    )
+    summary_table(df, "05-hostile", max_rows=3)
+    written = pd.read_csv(tables / "tables" / "05-hostile.csv", keep_default_na=False)
+    assert list(written.columns) == ["'=label", "text", "value", "cues"]
+    assert list(written["text"]) == [f"'{text}" for text in hostile[:-1]] + ["plain"]
+    assert list(written["value"]) == [-1.5, 2, -3, 4, 5, 6, 7], "numbers stay numbers"
+    assert written.loc[0, "'=label"] == "'=r0" and written.loc[0, "cues"] == "['=a']"
+    assert neutralise("=1") == "'=1" and neutralise(-1) == -1 and neutralise("a=1") == "a=1"
+
+
+def test_a_cut_table_escapes_the_data_and_keeps_its_csv_in_its_folder(tables: Path) -> None:
+    df = pd.DataFrame({"quote": [SCRIPT, IMG, "x"], "n": [1, 2, 3]})
+    page = summary_table(df, "../../<evil> name", max_rows=2)._repr_html_()
+    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
+    (csv,) = (tables / "tables").glob("*.csv")
+    assert csv.name == "evil__name.csv" and f'href="tables/{csv.name}"' in page
+    with pytest.raises(ValueError):
+        table_name("../")
+
+
+def test_links_are_relative_to_the_page_so_a_notebook_links_the_tables_beside_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    set_tables("../tables", links_from=".")  # the notebooks' defaults, run in Jupyter
+    try:
+        page = summary_table(pd.DataFrame({"a": range(3)}), "01-x", max_rows=1)._repr_html_()
+    finally:
+        set_tables("tables", ".")
+    assert 'href="../tables/01-x.csv"' in page and (tmp_path / "tables" / "01-x.csv").is_file()
+
+
+def test_a_long_evidence_table_is_cut_and_every_row_shown_keeps_its_link(
+    corpus: pd.DataFrame, tables: Path
+) -> None:
+    spans = sentence_spans(corpus, "b2")
+    df = pd.DataFrame(
+        {
+            "article_id": ["b2"] * len(spans),
+            "start": [s.raw_start for s in spans],
+            "end": [s.raw_end for s in spans],
+            "note": [f"=sentence {i}" for i in range(len(spans))],
+        }
+    )
+    page = evidence_table(df, corpus, "03-evidence", max_rows=2)._repr_html_()
+    assert _body_rows(page) == 2
+    assert f"Showing the first 2 of {len(spans)} rows; all rows in" in page
+    assert page.count('href="articles/b2.html#') == 2
+    written = pd.read_csv(tables / "tables" / "03-evidence.csv")
+    assert len(written) == len(spans) and written.loc[0, "note"] == "'=sentence 0"
+    assert "more rows" not in page
+    short = evidence_table(df.head(2), corpus, "03-short", max_rows=2)._repr_html_()
+    assert "Showing" not in short and not (tables / "tables" / "03-short.csv").exists()
+
+
+def test_evidence_cells_are_shortened_in_the_page_only(corpus: pd.DataFrame) -> None:
+    df = pd.DataFrame({"article_id": ["b2"], "start": [0], "end": [5], "text": ["word " * 1000]})
+    page = evidence_table(df, corpus)._repr_html_()
+    cell = re.search(r"<td>(word [^<]*)</td>", page).group(1)
+    assert len(cell) == MAX_CELL_CHARS and cell.endswith("…")
+
+
+def test_index_of_a_large_corpus_lists_groups_and_the_first_articles_with_a_csv_of_all(
+    corpus: pd.DataFrame, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    listed = indexed_articles(corpus, max_rows=1)
+    assert listed == [corpus["article_id"].iloc[0]]
+    pages = write_article_pages(corpus, reports, listed)
+    assert [page.stem for page in pages] == [safe_name(listed[0])]
+    page = write_index(reports, [], corpus, {}, max_rows=1).read_text(encoding="utf-8")
+    assert "<h2>Comparison groups</h2>" in page and "<td>&lt;b&gt;Daily&lt;/b&gt;</td><td>1</td>" in page
+    assert "Showing the first 1 of 2 rows; all rows in" in page
+    assert '<a href="tables/index-articles.csv">index-articles.csv</a>' in page
+    articles = pd.read_csv(reports / "tables" / "index-articles.csv")
+    assert list(articles["article_id"]) == list(corpus["article_id"])
+    assert "Showing the first 1 of 2 rows" in page.split("<h2>Articles</h2>")[0], "groups are cut too"
+    for link in re.findall(r'href="(articles/[^"]+)"', page):
+        assert (reports / link).is_file()
+    small = write_index(reports, [], corpus, {}).read_text(encoding="utf-8")
+    assert "Comparison groups" not in small and "Showing" not in small
+
+
+def test_article_pages_are_written_for_the_articles_a_report_links(
+    corpus: pd.DataFrame, tmp_path: Path
+) -> None:
+    report = tmp_path / "02-terms.html"
+    href = evidence_href(corpus, "b2", 0, 5)
+    report.write_text(f'<a href="{href}">in</a> <a href="articles/nobody.html">x</a>', encoding="utf-8")
+    assert cited_articles([report], corpus) == {"b2"}
