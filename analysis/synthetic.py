@@ -376,3 +376,343 @@ def write_corpus(df: pd.DataFrame, path: str | Path) -> Path:
     else:
         raise ValueError(f"unknown corpus format {path.suffix!r}: use .parquet, .jsonl or no suffix")
     return path
+
+
+# --- a hostile corpus ------------------------------------------------------------------------------
+# Everything a scraped archive may throw at the pipeline, in one folder: markup that would run if a
+# report pasted it into a page, entities, one huge article and thousands of tiny ones, scripts other
+# than Latin, emoji, invisible and control characters, legacy encodings, and the only files the loader
+# may skip (empty, binary, duplicate). Content is fixed, so every run reads the same bytes.
+
+HOSTILE_PAYLOADS: tuple[str, ...] = (
+    "<script>window.__pwned = 1</script>",
+    "<script>alert('pwned')</script>",
+    '<SCRIPT SRC="//evil.example/x.js"></SCRIPT>',
+    '<img src=x onerror="window.__pwned = 1">',
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(document.domain)>",
+    '<a href="javascript:window.__pwned = 1">read more</a>',
+    "<iframe src=\"javascript:alert('pwned')\"></iframe>",
+    '"><script>window.__pwned = 1</script>',
+    "</textarea></style></title><script>alert(1)</script>",
+    "<style>body { display: none }</style>",
+    "[click here](javascript:alert(1))",
+    "{{constructor.constructor('alert(1)')()}}",
+    "${alert(1)}",
+)
+"""Markup in article text that must reach a report as text, never as markup (hostile_01_markup.txt)."""
+
+HOSTILE_ENTITIES = (
+    "&lt;script&gt;window.__entity = 1&lt;/script&gt;",
+    "Smith &amp; Sons",
+    "&#60;img src=x onerror=alert(2)&#62;",
+    "&#x3C;b&#x3E;bold&#x3C;/b&#x3E;",
+    "&quot;quoted&quot; &apos;single&apos; &nbsp; &copy; &euro;5",
+)
+"""HTML entities in article text: a report shows them as typed, not as the characters they name."""
+
+_HOSTILE_OUTLETS = (
+    "Baghuz Times",
+    "Euphrates Wire",
+    "The <script>window.__pwned = 1</script> Chronicle",
+    "Desert Post & Courier",
+    "Al-Khabar العربية",
+    "Cash $ Daily $ News",
+    "Levant 🌍 Today",
+)
+_EMPTY_FILES = ("empty.txt", "whitespace_only.txt")
+_BINARY_FILE = "binary.txt"
+_DUPLICATE_OF = "news_wire"
+_DUPLICATE_FILES = ("news_wire_copy.txt", "news_wire_crlf_copy.txt")
+
+_SUBJECTS = (
+    "Islamic State fighters",
+    "The Syrian Democratic Forces",
+    "Kurdish-led forces",
+    "ISIS militants",
+    "Coalition jets",
+    "The U.S.-backed SDF",
+    "Aid workers",
+    "Civilians fleeing Baghuz",
+    "Daesh",
+    "Mr Bali",
+    "The Pentagon",
+    "Russian officials",
+)
+_EVENTS = (
+    "At least {n} people were killed in the fighting on {day}",
+    "More than {n:,} civilians have left the enclave since {month}",
+    "About {n} fighters surrendered overnight",
+    "Up to {n:,} women and children were evacuated by truck",
+    "Nearly {n} airstrikes hit the village in {k} days",
+    "An estimated {n:,} people remain inside, officials said",
+    "{n} soldiers were wounded and {k} were captured",
+    "The camp at al-Hol now holds {n:,} people, up from {k:,} in {month}",
+    "Between {k} and {n} militants are still hiding in caves",
+    "Some {n} percent of the town was destroyed",
+)
+_QUOTES = (
+    "“We will not stop until the last fighter surrenders,” said Mustafa Bali, an SDF spokesman.",
+    "“The battle is almost over,” a coalition official told reporters on {day}.",
+    "Bali said the operation would end “within days”.",
+    "“There are still {n} families inside,” Adnan Afrin told Reuters.",
+    "‘Our forces are advancing slowly,’ said Kino Gabriel, who speaks for the SDF.",
+    "Pompeo said: “ISIS is on the brink of defeat.”",
+)
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "December")
+
+
+def _news_sentence(rng: np.random.Generator) -> str:
+    """One sentence in the style of the seed articles: actors, places, figures and quotations."""
+    fields = {
+        "n": int(rng.integers(2, 40_000)),
+        "k": int(rng.integers(2, 90)),
+        "day": _DAYS[int(rng.integers(len(_DAYS)))],
+        "month": _MONTHS[int(rng.integers(len(_MONTHS)))],
+    }
+    kind = rng.random()
+    if kind < 0.5:
+        return _EVENTS[int(rng.integers(len(_EVENTS)))].format(**fields) + "."
+    if kind < 0.75:
+        return _QUOTES[int(rng.integers(len(_QUOTES)))].format(**fields)
+    subject = _SUBJECTS[int(rng.integers(len(_SUBJECTS)))]
+    return f"{subject} said on {fields['day']} that {fields['n']:,} people had crossed near the Euphrates."
+
+
+def _news_paragraphs(rng: np.random.Generator, size: int) -> str:
+    """Paragraphs of 1-3 news sentences, blank lines between them, about ``size`` characters."""
+    paragraphs: list[str] = []
+    length = 0
+    while length < size:
+        paragraph = " ".join(_news_sentence(rng) for _ in range(int(rng.integers(1, 4))))
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 2
+    return "\n\n".join(paragraphs)
+
+
+def _big_article(rng: np.random.Generator, size: int) -> str:
+    """About ``size`` characters: mostly news paragraphs, with stretches that stress parsers at scale."""
+    part = max(size // 64, 200)
+    words = vocabulary(2_000)
+    stress = [
+        # One paragraph of many sentences without a line break.
+        " ".join(_news_sentence(rng) for _ in range(part // 80)),
+        # One "sentence" without any end punctuation or line break.
+        " ".join(words[int(i)] for i in rng.integers(0, len(words), part // 6)),
+        # Figures and separators back to back.
+        " ".join(f"{int(n):,}" for n in rng.integers(1, 10**7, part // 8)) + ".",
+        ", ".join(f"{int(n)} to {int(n) + 7} people" for n in rng.integers(1, 999, part // 16)) + ".",
+        # Quotation marks that never pair up, and nested ones.
+        "“‘\"'" * (part // 16) + " he said.",
+        " ".join("“Yes,” he said. ‘No’, she said, “maybe ‘so’.”" for _ in range(part // 48)),
+        # A base64-like blob: one very long word with no spaces.
+        "".join(words[int(i)] for i in rng.integers(0, len(words), part // 6))[:part],
+        # Long runs of white space and punctuation.
+        ("word \t  \u00a0 " * (part // 12)) + ".",
+        "." * part,
+        "!?" * (part // 2),
+        "(" * (part // 2) + ")" * (part // 2),
+    ]
+    head = "Islamic State's last enclave falls after weeks of fighting (LIVE, all updates)\n\n"
+    body = "\n\n".join(stress)
+    news = _news_paragraphs(rng, max(size - len(head) - len(body) - 4, 0))
+    half = len(news) // 2
+    cut = news.find("\n\n", half)
+    cut = half if cut < 0 else cut
+    return f"{head}{news[:cut]}\n\n{body}\n\n{news[cut:].lstrip()}"
+
+
+def _hostile_articles() -> dict[str, str]:
+    """The fixed hand-written articles, by file name (text; encodings are applied when writing)."""
+    payloads = "\n\n".join(
+        f"Paragraph {i}: officials said {payload} at least {i + 3} people were hurt."
+        for i, payload in enumerate(HOSTILE_PAYLOADS, start=1)
+    )
+    entities = "\n\n".join(
+        f"The statement read {entity} and was signed by {i + 1} officials."
+        for i, entity in enumerate(HOSTILE_ENTITIES)
+    )
+    return {
+        "hostile_01_markup.txt": (
+            "Militants <b>retreat</b> as <script>window.__pwned = 1</script> forces advance\n\n"
+            f"{payloads}\n\n"
+            "“We will <script>alert('quote')</script> win,” said Mustafa Bali, an SDF spokesman.\n\n"
+            'Source: <a href="javascript:window.__pwned=1">Evil Wire</a>\n'
+        ),
+        "hostile_02_entities.txt": (
+            "Entities &amp; escapes in the news\n\n"
+            f"{entities}\n\n"
+            "More than 3,000 people &mdash; mostly women &amp; children &ndash; left on Tuesday.\n"
+        ),
+        "hostile_03_arabic.txt": (
+            "سقوط آخر معاقل تنظيم الدولة الإسلامية في الباغوز\n\n"
+            "قال مسؤولون في قوات سوريا الديمقراطية إن ٣٠٠ مقاتل على الأقل استسلموا يوم الاثنين. "
+            "وأضاف المتحدث مصطفى بالي: «المعركة ستنتهي خلال أيام». "
+            "وغادر أكثر من 20,000 مدني الجيب منذ شهر يناير.\n\n"
+            "وقال بالي لرويترز إن الطائرات نفذت ١٢ غارة خلال الليل، وإن نحو ٣٬٠٠٠ شخص ما زالوا في الداخل.\n"
+        ),
+        "hostile_04_hebrew.txt": (
+            "הקרב האחרון של דאעש בסוריה\n\n"
+            "לפחות 300 לוחמים נכנעו ביום שני, כך אמרו גורמים רשמיים. "
+            "דובר הכוחות אמר: ״הקרב יסתיים בתוך ימים״. "
+            "יותר מ-20,000 אזרחים עזבו את המובלעת מאז ינואר.\n\n"
+            "Mixed direction: the SDF said \u05d1\u05d0\u05d2\u05d5\u05d6 (Baghuz, باغوز) "
+            "held 3,000 people.\n"
+        ),
+        "hostile_05_scripts.txt": (
+            "Coverage in other scripts\n\n"
+            "Русский: По меньшей мере 300 боевиков сдались в понедельник, заявили в СДС.\n\n"
+            "中文：周一至少有300名武装分子投降。官员说：“战斗即将结束。”\n\n"
+            "日本語：少なくとも３００人の戦闘員が投降した。\n\n"
+            "हिंदी: कम से कम 300 लड़ाकों ने सोमवार को आत्मसमर्पण किया।\n\n"
+            "ไทย: นักรบอย่างน้อย300คนยอมจำนนเมื่อวันจันทร์\n\n"
+            "Ελληνικά: Τουλάχιστον 300 μαχητές παραδόθηκαν τη Δευτέρα.\n\n"
+            "Combining marks: Zalgo t\u0337\u0321e\u0336\u0322x\u0335\u0328t and e\u0301 vs \u00e9, "
+            "ﬁnancial ligatures, ２０ full-width digits, Ⅻ roman, ½ fractions and 10\u00b2 powers.\n"
+        ),
+        "hostile_06_emoji.txt": (
+            "Emoji everywhere 🔥🔥🔥\n\n"
+            "Families 👨‍👩‍👧‍👦 and medics 👩🏽‍⚕️ waited as 🇺🇸 🇸🇾 🇮🇶 flags flew and 🏳️‍🌈 and 🏴󠁧󠁢󠁳󠁣󠁴󠁿 too.\n\n"
+            "💥300 people were evacuated, 1️⃣ truck at a time; about 2️⃣0️⃣ trucks left on Monday 🚚.\n\n"
+            "“We are safe now 🙏,” said Amina Khalil 😢, a mother of 3 👶.\n\n"
+            "Skin tones 👍🏻👍🏿, keycaps #️⃣ *️⃣, and a lone regional indicator 🇦 with a lone ZWJ \u200d.\n"
+        ),
+        "hostile_07_controls.txt": (
+            "Invisible\u200b and control characters\n\n"
+            "The SDF said\u200b 300\u200d fighters sur\u00adrendered in Bagh\u200buz on\ufeff Monday, "
+            "officials said. "
+            + "".join(f"[{chr(c)}]" for c in range(0x20) if chr(c) not in "\n\t")
+            + " Those were every C0 control but line feed and tab. "
+            "Here \u202eevil text reversed\u202c and \u2066isolated\u2069 "
+            "and \x7fdel and \x85next\x9bcsi.\n\n"
+            "More than 3,\u200b000 civilians\x00 left, and 1\u200b2 trucks\ufeff carried them.\n\n"
+            "\u200b\ufeff\u200b\n\n"
+            "“We\u200b are\x07 winning,” said Mustafa\u200d Bali\x1b[31m, an SDF spokesman.\n\n"
+            "Old Mac line ends\rrun on here\rand here.\r\nThen Windows ones.\r\n\n"
+            # Enough ordinary text that the stray controls stay a small share, as in a scraped page.
+            + "\n\n".join(
+                f"Paragraph {i}: Kurdish-led forces said about {i * 40} fighters and their families had "
+                f"left the village by {_DAYS[i % 7]}, and that aid groups had counted {i * 125:,} people "
+                "at the camp of al-Hol, where conditions were described as dire."
+                for i in range(1, 9)
+            )
+            + "\n"
+        ),
+        "hostile_08_cp1252.txt": (
+            "Caf\u00e9 owners count the cost \u2013 \u20ac2 million lost\n\n"
+            "The owner\u2019s brother said: \u201cWe lost \u20ac2 million\u2026 maybe more.\u201d "
+            "Around 1,200 na\u00efve investors \u2014 \u00bcof the town \u2014 paid \u00a35 each.\n\n"
+            "\u201cIt\u2019s over,\u201d said Jos\u00e9 Mu\u00f1oz, the mayor, on Tuesday.\n"
+        ),
+        "hostile_09_utf16.txt": (
+            "UTF-16 article with a byte-order mark\n\n"
+            "At least 300 people were killed, said the \u201cDaily \U0001f4f0 Planet\u201d. "
+            "Arabic \u0628\u0627\u063a\u0648\u0632 and emoji \U0001f1f8\U0001f1fe survive a round trip.\n\n"
+            "\u201cWe will rebuild,\u201d said Leila Haddad, a teacher, on Monday.\n"
+        ),
+        "hostile_10_boilerplate_only.txt": "Share this story!\n\nSource: Read Full Article\n",
+        "hostile_11_bom_and_mac_endings.txt": (
+            "\ufeffByte order mark first\r\rOfficials said 40 people died.\rThe end came on Friday.\r"
+        ),
+        "hostile_12_numbers.txt": (
+            "Impossible figures\n\n"
+            "An estimated 999,999,999,999,999,999,999,999 people were killed, officials said. "
+            "Another 1e309 and 1.7976931348623157e308 were wounded, and -0 and NaN and inf were missing. "
+            "Between 10 and 5 people died; 0.0000000001 percent survived; 3/0 of them fled; "
+            "about 1,2,3,4,5,6,7,8,9,0 people left; 12,34,567.89.10 were counted.\n"
+        ),
+        "<img src=x onerror=alert(3)> hostile_13_name.txt": (
+            "A file name with markup\n\n"
+            "At least 7 people were killed in the village on Monday, officials said.\n"
+        ),
+        "مقال عربي hostile_14 name.txt": (
+            "A file name in Arabic\n\nMore than 20 people were hurt in the blast, police said on Sunday.\n"
+        ),
+        f"{_DUPLICATE_OF}.txt": (
+            "Last ISIS enclave falls\n\n"
+            "BAGHUZ, Syria (Reuters) - U.S.-backed forces said on Saturday they had captured the last "
+            "Islamic State enclave in eastern Syria. “Baghuz is free,” said Mustafa Bali.\n\n"
+            "About 3,000 fighters surrendered in the final weeks, officials said.\n"
+        ),
+    }
+
+
+def _tiny_article(i: int) -> str:
+    """A short, distinct brief: one headline line and one sentence with a figure."""
+    place = ("Baghuz", "Hajin", "al-Hol", "Raqqa", "Deir ez-Zor", "Mosul", "Sinjar")[i % 7]
+    return f"Brief {i}\n\n{i % 97 + 2} people left {place} on {_DAYS[i % 7]}, report {i} said."
+
+
+def write_hostile_corpus(folder: str | Path, n_tiny: int = 10_000, big_mb: float = 10) -> dict:
+    """Write a folder corpus of hostile input and return what was written and what loading must do.
+
+    ``n_tiny`` short articles (``tiny_00000.txt``, ...) and one article of ``big_mb`` megabytes
+    (``big.txt``) scale the corpus; everything else is fixed. ``metadata.csv`` gives the outlets
+    (some with markup or ``$`` in their names, some left empty so the article's group is its own)
+    and ``javascript:`` URLs. Returns a dict with ``folder``, ``files`` (name -> what it holds),
+    ``articles`` (files that must load), ``skipped`` (file name -> the loader's skip reason: only
+    empty, binary and duplicate files), ``encodings`` (file name -> encoding the loader must
+    report, for files not in UTF-8), ``payloads`` (markup that must never reach a page as markup)
+    and ``big_bytes``.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(20_190_323)
+    files: dict[str, str] = {}
+    articles = _hostile_articles()
+    encodings = {"hostile_08_cp1252.txt": "cp1252", "hostile_09_utf16.txt": "utf-16"}
+    for name, text in articles.items():
+        if name == "hostile_08_cp1252.txt":
+            data = text.encode("cp1252")
+        elif name == "hostile_09_utf16.txt":
+            data = text.encode("utf-16")  # with a byte-order mark
+        else:
+            data = text.encode("utf-8")
+        (folder / name).write_bytes(data)
+        files[name] = text.split("\n", 1)[0].lstrip("\ufeff")[:80]
+    original = (folder / f"{_DUPLICATE_OF}.txt").read_bytes()
+    (folder / _DUPLICATE_FILES[0]).write_bytes(original)
+    (folder / _DUPLICATE_FILES[1]).write_bytes(original.replace(b"\n", b"\r\n"))
+    files[_DUPLICATE_FILES[0]] = f"byte-for-byte copy of {_DUPLICATE_OF}.txt"
+    files[_DUPLICATE_FILES[1]] = f"copy of {_DUPLICATE_OF}.txt with Windows line ends"
+    (folder / _EMPTY_FILES[0]).write_bytes(b"")
+    (folder / _EMPTY_FILES[1]).write_bytes(b" \n\t\r\n  \n")
+    files.update({_EMPTY_FILES[0]: "no bytes", _EMPTY_FILES[1]: "white space only"})
+    binary = b"\x89PNG\r\n\x1a\n" + rng.integers(0, 256, 4096, dtype=np.uint8).tobytes()
+    (folder / _BINARY_FILE).write_bytes(binary)
+    files[_BINARY_FILE] = "PNG signature and random bytes"
+
+    big_bytes = 0
+    if big_mb > 0:
+        big = _big_article(rng, int(big_mb * 1_000_000)).encode("utf-8")
+        (folder / "big.txt").write_bytes(big)
+        big_bytes = len(big)
+        files["big.txt"] = f"one article of {big_bytes:,} bytes"
+    tiny = [f"tiny_{i:05d}.txt" for i in range(n_tiny)]
+    for i, name in enumerate(tiny):
+        (folder / name).write_text(_tiny_article(i), encoding="utf-8")
+    if tiny:
+        files["tiny_*.txt"] = f"{n_tiny} briefs of one sentence"
+
+    loaded = sorted(set(articles) | ({"big.txt"} if big_mb > 0 else set()) | set(tiny))
+    rows = []
+    for k, name in enumerate(sorted([*loaded, *_DUPLICATE_FILES])):
+        outlet = _HOSTILE_OUTLETS[k % len(_HOSTILE_OUTLETS)] if k % 50 else ""
+        url = "javascript:window.__pwned=1" if k % 3 == 0 else f"https://example.org/{k}?a=1&b=<2>"
+        rows.append({"file": name, "outlet": outlet, "headline": "", "published": "", "url": url})
+    rows[0]["headline"] = 'Headline with <img src=x onerror="window.__pwned = 1"> in metadata'
+    pd.DataFrame(rows).to_csv(folder / "metadata.csv", index=False)
+
+    skipped = {name: "skipped: empty file" for name in _EMPTY_FILES}
+    skipped[_BINARY_FILE] = "skipped: binary file"
+    skipped.update({name: f"skipped: duplicate of {_DUPLICATE_OF}" for name in _DUPLICATE_FILES})
+    return {
+        "folder": folder,
+        "files": files,
+        "articles": loaded,
+        "skipped": skipped,
+        "encodings": encodings,
+        "payloads": HOSTILE_PAYLOADS,
+        "big_bytes": big_bytes,
+    }

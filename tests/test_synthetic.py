@@ -5,6 +5,7 @@ meaningful if its vocabulary, article length and word frequencies resemble real 
 """
 
 import re
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.synthetic import FUNCTION_WORDS, OUTLETS, generate_articles, vocabulary, write_corpus
+from analysis.corpus import load_corpus, skipped_files
+from analysis.synthetic import (
+    FUNCTION_WORDS,
+    OUTLETS,
+    generate_articles,
+    vocabulary,
+    write_corpus,
+    write_hostile_corpus,
+)
 
 WORD = re.compile(r"[a-z]+")
 
@@ -98,3 +107,87 @@ def test_write_corpus_round_trips(tmp_path: Path, name: str) -> None:
 def test_write_corpus_rejects_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown corpus format"):
         write_corpus(generate_articles(1), tmp_path / "corpus.csv")
+
+
+# --- the hostile corpus ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return write_hostile_corpus(tmp_path_factory.mktemp("hostile"), n_tiny=12, big_mb=0.2)
+
+
+def test_hostile_corpus_is_deterministic_and_scales(tmp_path: Path, hostile: dict) -> None:
+    again = write_hostile_corpus(tmp_path / "again", n_tiny=12, big_mb=0.2)
+    names = sorted(p.name for p in hostile["folder"].iterdir())
+    assert names == sorted(p.name for p in again["folder"].iterdir())
+    for name in names:
+        assert (hostile["folder"] / name).read_bytes() == (again["folder"] / name).read_bytes(), name
+    assert 190_000 <= hostile["big_bytes"] <= 210_000
+    assert len([n for n in names if n.startswith("tiny_")]) == 12
+    small = write_hostile_corpus(tmp_path / "small", n_tiny=0, big_mb=0)
+    assert not any(n == "big.txt" or n.startswith("tiny_") for n in small["articles"])
+
+
+def test_hostile_corpus_holds_what_it_promises(hostile: dict) -> None:
+    folder = hostile["folder"]
+    raw = {p.name: p.read_bytes() for p in folder.iterdir()}
+    text = b"".join(data for name, data in raw.items() if name.endswith(".txt")).decode("utf-8", "replace")
+    for payload in (
+        "<script>window.__pwned = 1</script>",
+        "onerror=",
+        "javascript:",
+        "&lt;script&gt;",
+        "&amp;",
+    ):
+        assert payload in text, payload
+    for sample in (
+        "ا",
+        "ע",
+        "👨‍👩‍👧‍👦",
+        "🇸🇾",
+        "\u200b",
+        "\u200d",
+        "\ufeff",
+        "\u202e",
+        "\x00",
+        "\x1f",
+        "\x7f",
+    ):
+        assert sample in text, repr(sample)
+    assert all(chr(c) in text for c in range(0x20) if chr(c) not in "\n\t")
+    with pytest.raises(UnicodeDecodeError):
+        raw["hostile_08_cp1252.txt"].decode("utf-8")
+    assert "€" in raw["hostile_08_cp1252.txt"].decode("cp1252")
+    assert raw["hostile_09_utf16.txt"].startswith(b"\xff\xfe")
+    assert raw["empty.txt"] == b"" and not raw["whitespace_only.txt"].strip()
+    assert raw["news_wire_copy.txt"] == raw["news_wire.txt"]
+    assert set(hostile["skipped"]) == {
+        "empty.txt",
+        "whitespace_only.txt",
+        "binary.txt",
+        "news_wire_copy.txt",
+        "news_wire_crlf_copy.txt",
+    }
+    assert not set(hostile["skipped"]) & set(hostile["articles"])
+    assert set(hostile["articles"]) | set(hostile["skipped"]) == {n for n in raw if n.endswith(".txt")}
+    metadata = pd.read_csv(folder / "metadata.csv", dtype=str, keep_default_na=False)
+    assert metadata["url"].str.startswith("javascript:").any()
+    assert metadata["outlet"].str.contains("<script>").any()
+
+
+def test_the_loader_reads_all_of_the_hostile_corpus_but_the_files_it_must_skip(hostile: dict) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = load_corpus(hostile["folder"])
+    messages = [str(w.message) for w in caught]
+    assert sorted(corpus["file"]) == sorted(hostile["articles"])
+    assert dict(zip(*skipped_files(corpus)[["file", "reason"]].T.values, strict=True)) == hostile["skipped"]
+    rows = corpus.set_index("file")
+    for name, encoding in hostile["encodings"].items():
+        assert rows.loc[name, "encoding"] == encoding
+        assert any(name in m and f"decoded as {encoding}" in m for m in messages), name
+    for name in hostile["skipped"]:
+        assert any(name in m and "skipped" in m for m in messages), name
+    assert "€2 million" in rows.loc["hostile_08_cp1252.txt", "text"]
+    assert "\U0001f4f0" in rows.loc["hostile_09_utf16.txt", "text"]
