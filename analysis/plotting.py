@@ -86,6 +86,17 @@ def save_figure(fig: Figure, data: pd.DataFrame, name: str, folder: str | Path, 
     return Image(data=png.read_bytes(), format="png", metadata={"alt": alt})
 
 
+HATCHES = ("", "//", "..", "xx")
+"""Hatches that tell apart series beyond the palette's seven colours (the eighth is the first colour, hatched)."""
+
+
+def series_style(k: int) -> dict[str, object]:
+    """Colour, and past :data:`PALETTE` a hatch, of the ``k``-th series of a chart (a stack or a group of
+    bars), so that no series is left out or looks like another; white edges keep stacked bars apart."""
+    colour = PALETTE[k % len(PALETTE)]
+    return {"color": colour, "hatch": HATCHES[k // len(PALETTE) % len(HATCHES)], "edgecolor": "white"}
+
+
 def largest(sizes: pd.Series, n: int = MAX_BARS) -> list:
     """The labels of the ``n`` largest values of ``sizes`` (e.g. articles per group), largest first, ties
     by label, so the choice is the same on every run."""

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from analysis import __version__
-from analysis.cleaning import text_to_raw
+from analysis.cleaning import INVISIBLE_CHARACTERS, text_to_raw
 from analysis.corpus import cleaning_log, corpus_fingerprint
 from analysis.text import sentences
 
@@ -52,6 +52,7 @@ written here prefix such text with an apostrophe, so article text can never run 
 
 _CSS = (TEMPLATES / "offline_report" / "static" / "reports.css").read_text(encoding="utf-8")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 _ARTICLE_LINK = re.compile(r'href="articles/([A-Za-z0-9_-]+)\.html')
 
@@ -70,7 +71,12 @@ class Sentence(NamedTuple):
 
 
 def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """``value`` as HTML text; an invisible or control character shows as its code point ("⟨U+202E⟩"), so
+    a bidirectional override cannot reorder what a reader sees and no control character reaches the page."""
+    text = str(value)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub(lambda match: f"⟨U+{ord(match.group()):04X}⟩", text)
+    return html.escape(text, quote=True)
 
 
 def safe_name(article_id: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.plotting import PALETTE, new_figure, save_figure
+from analysis.plotting import PALETTE, new_figure, save_figure, series_style
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,6 +107,14 @@ def test_notebooks_draw_with_safe_colours_and_colour_maps() -> None:
         assert colours <= allowed, f"{notebook.name} draws with {sorted(colours - allowed)}"
         maps = set(re.findall(r"""cmap\s*=\s*["']([\w.]+)["']""", code))
         assert maps <= SAFE_COLOUR_MAPS, f"{notebook.name} uses colour maps {sorted(maps - SAFE_COLOUR_MAPS)}"
+
+
+def test_series_past_the_palette_are_hatched_so_none_looks_like_another() -> None:
+    styles = [series_style(k) for k in range(3 * len(PALETTE))]
+    looks = {(style["color"], style["hatch"]) for style in styles}
+    assert len(looks) == len(styles)
+    assert [style["color"] for style in styles[: len(PALETTE)]] == PALETTE
+    assert all(style["hatch"] == "" for style in styles[: len(PALETTE)])
 
 
 def test_saving_a_label_with_an_emoji_warns_nothing(tmp_path: Path) -> None:

@@ -106,6 +106,23 @@ def test_evidence_table_keeps_the_plain_repr_and_escapes_its_html(corpus: pd.Dat
     assert f'href="{evidence_href(corpus, "a1", start, start + len(SCRIPT))}"' in html
 
 
+def test_control_and_bidi_characters_show_as_code_points_on_every_page(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    raw = "Forces advance\n\nThe army\u202e said\u202c on Monday that 40\x00 people had left\x07 the town.\n"
+    (folder / "controls.txt").write_text(raw, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # one article, no metadata.csv
+        corpus = load_corpus(folder)
+    log = cleaning_log(corpus)
+    assert {"\u202e", "\u202c", "\x00", "\x07"} <= set(log["removed_text"])  # and the headline
+    table = evidence_table(log[["article_id", "reason", "start", "end", "removed_text"]], corpus)._repr_html_()
+    (page,) = write_article_pages(corpus, tmp_path / "out")
+    for shown in (table, page.read_text(encoding="utf-8")):
+        assert "⟨U+202E⟩" in shown and "⟨U+0000⟩" in shown and "⟨U+0007⟩" in shown
+        assert not re.search("[\x00-\x08\x0e-\x1f\u202a-\u202e]", shown)
+
+
 def test_evidence_table_of_the_cleaning_log_leaves_skipped_files_unlinked(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
