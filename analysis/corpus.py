@@ -16,11 +16,13 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from analysis import parallel
 from analysis.cleaning import clean_article, text_to_raw, visible
 from analysis.text import sentences, token_rules, tokenize
 
@@ -442,23 +444,28 @@ def _english_share(text: str) -> float:
     return sum(map(ENGLISH_STOP_WORDS.__contains__, words)) / len(words)
 
 
-def _build_row(item: _Input, problems: _Problems) -> tuple[dict, object]:
+_BOILERPLATE_ONLY, _NOT_ENGLISH = "only boilerplate", "not English?"
+
+
+def _build_rows(items: list[_Input]) -> list[dict]:
+    """:func:`_build_row` of each item, without ``raw_text`` (the caller has it): run chunk by chunk,
+    on the cluster when one is configured, so the raw text is not sent back."""
+    return [_build_row(item) for item in items]
+
+
+def _build_row(item: _Input) -> dict:
+    """The corpus row of one input: cleaned, its outlet found and its caveats flagged."""
     clean = clean_article(item.raw, headline_hint=item.headline)
     flags = []
     if item.encoding not in {"utf-8", "utf-8-sig", "table"}:
         flags.append(f"decoded as {item.encoding}")
     if not clean.text.strip():
-        flags.append("only boilerplate")
-        problems.warn(
-            item.file or item.article_id,
-            "nothing left after cleaning (only boilerplate); kept with empty text",
-        )
+        flags.append(_BOILERPLATE_ONLY)
     elif (
         len(clean.text.split()) >= _MIN_WORDS_FOR_LANGUAGE
         and _english_share(clean.text) < ENGLISH_FUNCTION_WORD_SHARE
     ):
-        flags.append("not English?")
-        problems.warn(item.file or item.article_id, "does not read as English; results for it will be poor")
+        flags.append(_NOT_ENGLISH)
     trailer_outlet = outlet_from_trailer(clean.trailer)
     if item.outlet:
         outlet, evidence = item.outlet, item.outlet_evidence or "given in the input"
@@ -476,7 +483,6 @@ def _build_row(item: _Input, problems: _Problems) -> tuple[dict, object]:
         "headline": item.headline or clean.headline,
         "published": item.published or clean.published,
         "url": item.url,
-        "raw_text": item.raw,
         "text": clean.text,
         "encoding": item.encoding,
         "flags": "; ".join(flags),
@@ -484,7 +490,7 @@ def _build_row(item: _Input, problems: _Problems) -> tuple[dict, object]:
         "removals": clean.removals,
         "embeds": clean.embeds,
     }
-    return row, clean
+    return row
 
 
 def load_corpus(source: str | Path) -> pd.DataFrame:
@@ -510,15 +516,22 @@ def load_corpus(source: str | Path) -> pd.DataFrame:
 
     rows = []
     first_seen: dict[str, str] = {}
-    for item in inputs:
-        row, clean = _build_row(item, problems)
-        fingerprint = hashlib.sha1(clean.text.lower().encode()).hexdigest()  # white space is normalised
-        if clean.text.strip() and fingerprint in first_seen:
+    built = chain.from_iterable(parallel.map_chunks(_build_rows, inputs, label="cleaning"))
+    for item, row in zip(inputs, built, strict=True):
+        row["raw_text"] = item.raw
+        where = item.file or item.article_id
+        if _BOILERPLATE_ONLY in row["flags"]:
+            problems.warn(where, "nothing left after cleaning (only boilerplate); kept with empty text")
+        elif _NOT_ENGLISH in row["flags"]:
+            problems.warn(where, "does not read as English; results for it will be poor")
+        text = row["text"]
+        fingerprint = hashlib.sha1(text.lower().encode()).hexdigest()  # white space is normalised
+        if text.strip() and fingerprint in first_seen:
             original = first_seen[fingerprint]
             problems.skip(
                 item.article_id,
                 item.file,
-                item.file or item.article_id,
+                where,
                 f"duplicate of {original}",
                 f"same article as {original}; skipped, the first is kept",
             )

@@ -55,6 +55,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import parallel
 from analysis.cleaning import text_to_raw
 from analysis.text import normalise, sentences
 
@@ -1137,26 +1138,25 @@ FIGURE_TABLE_COLUMNS = ["article_id", "outlet", "group", *COLUMNS, "class", "raw
 
 
 def corpus_figures(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Every figure of every article's cleaned ``text``, with its class and offsets into ``raw_text``."""
-    rows = [
-        (article_id, outlet, group, *row)
-        for article_id, outlet, group, text in zip(
-            corpus["article_id"], corpus["outlet"], corpus["group"], corpus["text"], strict=True
-        )
-        for row in _figures(text)
-    ]
-    table = pd.DataFrame(rows, columns=FIGURE_TABLE_COLUMNS[:-3])
-    table["class"] = [
-        figure_class(c, v, u) for c, v, u in zip(table["counted"], table["verb"], table["unit"], strict=True)
-    ]
-    maps = dict(zip(corpus["article_id"], corpus["offset_map"], strict=True))
-    spans = [
-        text_to_raw(maps[a], s, e)
-        for a, s, e in zip(table["article_id"], table["start"], table["end"], strict=True)
-    ]
-    table["raw_start"] = [s for s, _ in spans]
-    table["raw_end"] = [e for _, e in spans]
-    return table[FIGURE_TABLE_COLUMNS]
+    """Every figure of every article's cleaned ``text``, with its class and offsets into ``raw_text``.
+
+    Articles are read chunk by chunk (on the cluster when one is configured, see :mod:`analysis.parallel`)."""
+    articles = corpus[["article_id", "outlet", "group", "text", "offset_map"]]
+    return parallel.map_frames(_article_figures, articles, label="figures")
+
+
+def _article_figures(articles: pd.DataFrame) -> pd.DataFrame:
+    """:func:`corpus_figures` of some articles (columns ``article_id, outlet, group, text, offset_map``)."""
+    rows = []
+    for article_id, outlet, group, text, offset_map in articles.itertuples(index=False, name=None):
+        for row in _figures(text):
+            kind = figure_class(row[_COUNTED], row[_VERB], row[_UNIT])
+            raw = text_to_raw(offset_map, row[_START], row[_END])
+            rows.append((article_id, outlet, group, *row, kind, *raw))
+    return pd.DataFrame(rows, columns=FIGURE_TABLE_COLUMNS)
+
+
+_COUNTED, _VERB, _UNIT, _START, _END = map(COLUMNS.index, ["counted", "verb", "unit", "start", "end"])
 
 
 WINDOW_RATIO = 1.5  # windows within this factor of each other ("36 hours" and "two days") count as the same
