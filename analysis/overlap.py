@@ -966,42 +966,46 @@ def shared_quotes(quotes: pd.DataFrame, min_similarity: float = SHARED_QUOTE_MIN
 
     ``quotes`` is :func:`analysis.quotes.corpus_quotes`; scare quotes and unnamed speakers are left
     out, and speakers are matched on ``speaker_key`` (the full name). Offsets are into ``raw_text``.
+    A group that quotes a speaker in the same words several times (a live blog repeating a line) is
+    compared once, through the first of them: pairs grow with the distinct quotes, not with repeats.
     """
-    said = quotes[(quotes["kind"] != "scare") & quotes["named"]].reset_index(drop=True)
+    said = quotes[(quotes["kind"] != "scare") & quotes["named"]]
+    said = said.assign(words=[tuple(_quote_words(q)) for q in said["quote"]])
+    said = said.drop_duplicates(["speaker_key", "group", "words"]).sort_values("speaker_key", kind="stable")
+    fields = ["speaker_key", "group", "article_id", "raw_start", "raw_end", "quote", "words"]
     rows = []
     for _, same in said.groupby("speaker_key", sort=True):
-        for (_, a), (_, b) in combinations(same.iterrows(), 2):
-            if a["group"] == b["group"]:
+        for a, b in combinations(same[fields].itertuples(index=False), 2):
+            if a.group == b.group:
                 continue
-            words_a, words_b = _quote_words(a["quote"]), _quote_words(b["quote"])
+            words_a, words_b = list(a.words), list(b.words)
             relation = _relation(words_a, words_b)
-            similarity = difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False).ratio()
+            matcher = difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False)
+            # quick_ratio bounds ratio from above: most reworded candidates stop here, without the alignment.
+            if relation == "reworded" and matcher.quick_ratio() < min_similarity:
+                continue
+            similarity = matcher.ratio()
             if relation == "reworded" and similarity < min_similarity:
                 continue
             rows.append(
-                {
-                    "speaker": a["speaker_key"],
-                    **{f"{k}_a": a[k] for k in ("group", "article_id", "raw_start", "raw_end", "quote")},
-                    **{f"{k}_b": b[k] for k in ("group", "article_id", "raw_start", "raw_end", "quote")},
-                    "relation": relation,
-                    "similarity": round(similarity, 3),
-                    "diff": word_diff(a["quote"], b["quote"]),
-                }
+                (
+                    a.speaker_key,
+                    a.group,
+                    a.article_id,
+                    a.raw_start,
+                    a.raw_end,
+                    a.quote,
+                    b.group,
+                    b.article_id,
+                    b.raw_start,
+                    b.raw_end,
+                    b.quote,
+                    relation,
+                    round(similarity, 3),
+                    word_diff(a.quote, b.quote),
+                )
             )
-    table = pd.DataFrame(rows)
-    if table.empty:
-        return pd.DataFrame(columns=SHARED_QUOTE_COLUMNS)
-    table = table.rename(
-        columns={
-            "article_id_a": "article_a",
-            "article_id_b": "article_b",
-            "raw_start_a": "start_a",
-            "raw_end_a": "end_a",
-            "raw_start_b": "start_b",
-            "raw_end_b": "end_b",
-        }
-    )
-    return table[SHARED_QUOTE_COLUMNS]
+    return pd.DataFrame(rows, columns=SHARED_QUOTE_COLUMNS)
 
 
 def reuse_shares(passages: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:

@@ -398,6 +398,26 @@ def test_shared_quotes_identical_trimmed_and_reworded(tmp_path: Path) -> None:
     )
 
 
+def test_a_quote_repeated_through_a_live_blog_is_compared_once_per_group(tmp_path: Path) -> None:
+    from analysis.overlap import shared_quotes
+    from analysis.quotes import corpus_quotes
+
+    line = 'Ahmed Karimi said: "The ceasefire will hold if both sides keep their word."'
+    blog = "\n\n".join(f"Update {k}: {line}" for k in range(300))
+    table = pd.DataFrame({"outlet": ["Wire", "Blog"], "text": [line, blog]})
+    table.to_csv(tmp_path / "quotes.csv", index=False)
+    corpus = load_corpus(tmp_path / "quotes.csv")
+    quotes = corpus_quotes(corpus)
+    assert (quotes["group"] == "Blog").sum() == 300
+    pairs = shared_quotes(quotes)
+    assert len(pairs) == 1 and pairs.iloc[0]["relation"] == "identical"
+    pair = pairs.iloc[0]
+    blog_side = "b" if pair["group_b"] == "Blog" else "a"
+    raw = corpus.set_index("article_id").loc[pair[f"article_{blog_side}"], "raw_text"]
+    start, end = pair[f"start_{blog_side}"], pair[f"end_{blog_side}"]
+    assert raw[start:end] == pair[f"quote_{blog_side}"] and end < raw.index("Update 1:")  # the first of them
+
+
 def test_reuse_shares_are_shares_of_each_articles_words(seeds: pd.DataFrame) -> None:
     from analysis.overlap import reuse_shares
 
