@@ -87,7 +87,7 @@ def save_figure(fig: Figure, data: pd.DataFrame, name: str, folder: str | Path, 
 
 
 HATCHES = ("", "//", "..", "xx")
-"""Hatches that tell apart series beyond the palette's seven colours (the eighth is the first colour, hatched)."""
+"""Hatches that tell series apart beyond the palette's seven colours (the 8th is the 1st colour, hatched)."""
 
 
 def series_style(k: int) -> dict[str, object]:

@@ -116,7 +116,8 @@ def test_control_and_bidi_characters_show_as_code_points_on_every_page(tmp_path:
         corpus = load_corpus(folder)
     log = cleaning_log(corpus)
     assert {"\u202e", "\u202c", "\x00", "\x07"} <= set(log["removed_text"])  # and the headline
-    table = evidence_table(log[["article_id", "reason", "start", "end", "removed_text"]], corpus)._repr_html_()
+    columns = ["article_id", "reason", "start", "end", "removed_text"]
+    table = evidence_table(log[columns], corpus)._repr_html_()
     (page,) = write_article_pages(corpus, tmp_path / "out")
     for shown in (table, page.read_text(encoding="utf-8")):
         assert "⟨U+202E⟩" in shown and "⟨U+0000⟩" in shown and "⟨U+0007⟩" in shown
