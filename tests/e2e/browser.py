@@ -253,9 +253,7 @@ def audit_pages(pages: Sequence[Path], screenshot_dir: Path, *, bypass_csp: bool
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                bypass_csp=bypass_csp, service_workers="block", viewport=VIEWPORT
-            )
+            context = browser.new_context(bypass_csp=bypass_csp, service_workers="block", viewport=VIEWPORT)
             context.set_default_timeout(TIMEOUT_MS)
             for page_path in pages:
                 label = _label(page_path, root)

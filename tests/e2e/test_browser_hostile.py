@@ -6,7 +6,6 @@ dialog, and the audit reports both)."""
 
 from __future__ import annotations
 
-import inspect
 import shutil
 import warnings
 from pathlib import Path
@@ -15,9 +14,9 @@ import pytest
 from browser import audit_pages
 from builds import build_reports, report_pages
 
-from analysis import synthetic
 from analysis.corpus import load_corpus
 from analysis.reports import write_article_pages, write_index
+from analysis.synthetic import write_hostile_corpus
 
 # Small enough for a browser to open every page: the scale is other tests' business.
 SIZE = {"n_tiny": 5, "big_mb": 0.05}
@@ -25,13 +24,9 @@ SIZE = {"n_tiny": 5, "big_mb": 0.05}
 
 @pytest.fixture(scope="module")
 def hostile_corpus(check_root: Path) -> Path:
-    write = getattr(synthetic, "write_hostile_corpus", None)
-    if write is None:
-        pytest.skip("analysis.synthetic.write_hostile_corpus does not exist yet: no hostile corpus to render")
     folder = check_root / "hostile" / "corpus"
     shutil.rmtree(folder, ignore_errors=True)
-    accepted = inspect.signature(write).parameters
-    write(folder, **{name: value for name, value in SIZE.items() if name in accepted})
+    write_hostile_corpus(folder, **SIZE)
     return folder
 
 
