@@ -12,7 +12,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,21 +22,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import peak_rss_mb  # noqa: E402  (scripts/ is on the path of a script run from it)
+
 SEED = 0
 TARGET = {"articles": 100_000, "seconds": 15 * 60, "peak_mb": 8_000}
 STAGES = ("load", "tokens", "terms", "figures", "quotes", "framing", "passages", "alignment")
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
-
-
 def _stages(path: Path) -> dict:
     """The analysis stages as calls; each returns what later stages need (or nothing)."""
     from analysis.corpus import load_corpus
     from analysis.figures import compare_figures, corpus_figures
-    from analysis.framing import hedges, loaded_language, mentions, reporting_verbs, sentence_frames
+    from analysis.framing import (
+        actor_labels,
+        hedges,
+        loaded_language,
+        mentions,
+        reporting_verbs,
+        sentence_frames,
+    )
     from analysis.overlap import align_sentences, shared_passages
     from analysis.quotes import corpus_credits, corpus_quotes
     from analysis.terms import keyness, term_counts, tfidf_terms
@@ -64,7 +68,7 @@ def _stages(path: Path) -> dict:
         corpus_credits(state["corpus"])
 
     def framing() -> None:
-        for step in (mentions, loaded_language, reporting_verbs, hedges, sentence_frames):
+        for step in (mentions, actor_labels, loaded_language, reporting_verbs, hedges, sentence_frames):
             step(state["corpus"])
 
     def passages() -> None:
@@ -101,7 +105,7 @@ def _child(path: Path, workers: int) -> None:
             start = time.perf_counter()
             stage()
             seconds = time.perf_counter() - start
-            peak = _peak_rss_mb() + (sum(client.run(_peak_rss_mb).values()) if client else 0)
+            peak = peak_rss_mb() + (sum(client.run(peak_rss_mb).values()) if client else 0)
             print(json.dumps({"stage": name, "seconds": seconds, "peak_mb": peak}), flush=True)
 
 
