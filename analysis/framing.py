@@ -22,15 +22,17 @@ headlines.
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.resources
 import math
+import pickle
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from itertools import accumulate, chain
+from functools import cached_property, lru_cache, partial
+from itertools import accumulate, chain, compress, count
 from operator import itemgetter
 from pathlib import Path
 
@@ -41,6 +43,7 @@ from wordfreq import zipf_frequency
 
 from analysis.cleaning import text_to_raw
 from analysis.corpus import group_sizes
+from analysis.parallel import map_frames
 from analysis.quotes import (
     CLAUSE_OPENERS,
     DETERMINERS,
@@ -48,14 +51,14 @@ from analysis.quotes import (
     csv_rows,
     cue_sections,
     data_lines,
-    extract_quotes,
+    quote_spans,
 )
 from analysis.text import (
     ALIASES_PATH,
     Token,
     load_aliases,
     normalise,
-    sentence_token_spans,
+    sentence_token_spans_and_bounds,
     sentences,
     tokenize,
 )
@@ -207,6 +210,7 @@ def _cue(text: str, value: str, inflect: bool) -> _Cue:
 
 
 _NUMBER = itemgetter(0)
+_WORDS_CACHED = 1 << 16  # distinct words whose cues a lexicon keeps at hand (a few MB)
 
 
 class _Phrases:
@@ -223,21 +227,31 @@ class _Phrases:
                 for form in first:
                     self.exact.setdefault(form, []).append(cue)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixed})
+        # Most words start no cue, and a word recurs: the cues a word starts are looked up once.
+        self.starting = lru_cache(maxsize=_WORDS_CACHED)(self._starting)
+
+    def _starting(self, word: str) -> tuple[_Cue, ...]:
+        """The cues whose first word ``word`` fits: those listing it, then those whose first word is a
+        prefix of it, in their listed order."""
+        prefixed = (
+            pair for n in self.prefix_lengths if n <= len(word) for pair in self.prefixed.get(word[:n], ())
+        )
+        return (*self.exact.get(word, ()), *(cue for _, cue in sorted(prefixed, key=_NUMBER)))
 
     def at(self, words: Sequence[str], i: int) -> list[tuple[int, _Cue]]:
         """Every cue that starts at ``words[i]``, with the index just past its last word."""
-        word = words[i]
         found = []
-        # Cues whose first word is a prefix: looked up by the word's own prefixes, in their listed order.
-        starting = sorted(
-            (pair for n in self.prefix_lengths if n <= len(word) for pair in self.prefixed.get(word[:n], ())),
-            key=_NUMBER,
-        )
-        for cue in chain(self.exact.get(word, ()), (cue for _, cue in starting)):
+        for cue in self.starting(words[i]):
             end = i + len(cue.words)
             if end <= len(words) and all(map(_fits, cue.words[1:], words[i + 1 : end])):
                 found.append((end, cue))
         return found
+
+    def matches(self, words: Sequence[str]) -> Iterator[tuple[int, list[tuple[int, _Cue]]]]:
+        """``(i, self.at(words, i))`` for every ``i`` where a cue starts, in order."""
+        for i in compress(count(), map(self.starting, words)):  # the words that start a cue, read in C
+            if found := self.at(words, i):
+                yield i, found
 
 
 def _fits(spec: frozenset[str] | str, word: str) -> bool:
@@ -353,28 +367,33 @@ class _Doc:
     def __init__(self, text: str) -> None:
         self.text = text
         self.norm = normalise(text)
-        self.spans = sentences(text)
-        self.tokens = sentence_token_spans(text)
+        self.tokens, self.spans = sentence_token_spans_and_bounds(text)  # spans: those of sentences()
+        self.lower = [[token.token.lower() for token in tokens] for tokens in self.tokens]  # per sentence
         self.free_case = self._free_case()
 
     def _free_case(self) -> frozenset[int]:
         """Starts of the tokens whose capital says nothing: a sentence's first word, and every word of a
         sentence in title case or capitals (a headline: at least :data:`TITLE_CASE_WORDS` content words,
         :data:`TITLE_CASE_SHARE` of them capitalised)."""
-        starts: set[int] = set()
-        for tokens in self.tokens:
-            words = [t for t in tokens if self.text[t.start].isalpha() and t.token.lower() not in _STOP]
-            capitals = sum(self.text[t.start].isupper() for t in words)
-            if len(words) >= TITLE_CASE_WORDS and capitals >= TITLE_CASE_SHARE * len(words):
-                starts.update(t.start for t in tokens)
-            elif tokens:
+        text, starts = self.text, set()
+        for tokens, lower in zip(self.tokens, self.lower, strict=True):
+            firsts = [text[t.start] for t in tokens]
+            # Most sentences have too few capitals to be in title case, whatever their content words.
+            if sum(map(str.isupper, firsts)) >= TITLE_CASE_SHARE * TITLE_CASE_WORDS:
+                words = [
+                    c for c, word in zip(firsts, lower, strict=True) if c.isalpha() and word not in _STOP
+                ]
+                capitals = sum(map(str.isupper, words))
+                if len(words) >= TITLE_CASE_WORDS and capitals >= TITLE_CASE_SHARE * len(words):
+                    starts.update(t.start for t in tokens)
+                    continue
+            if tokens:
                 starts.add(tokens[0].start)
         return frozenset(starts)
 
     @cached_property
     def quotes(self) -> list[tuple[int, int]]:
-        found = extract_quotes(self.text)
-        return sorted(zip(found["start"], found["end"], strict=True))
+        return quote_spans(self.text)
 
     @cached_property
     def _quote_reach(self) -> tuple[list[int], list[int]]:
@@ -433,12 +452,14 @@ def _find_mentions(doc: _Doc) -> Iterator[_Mention]:
     actors = _actors()
     for k, tokens in enumerate(doc.tokens):
         for token in tokens:
-            surface = doc.surface(token)
             if token.token in actors.kinds:
+                surface = doc.surface(token)
                 kind = actors.kind(token.token, surface)
                 yield _Mention(token.token, kind, surface, token.start, token.end, k)
-            elif "-" in token.token and len(token.token.split("-")) == len(surface.split("-")):
-                yield from _compound_mentions(token, surface, k)
+            elif "-" in token.token:
+                surface = doc.surface(token)
+                if len(token.token.split("-")) == len(surface.split("-")):
+                    yield from _compound_mentions(token, surface, k)
 
 
 def _compound_mentions(token: Token, surface: str, k: int) -> Iterator[_Mention]:
@@ -471,6 +492,7 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=_WORDS_CACHED)
 def _head_class(word: str) -> str | None:
     """Whether a noun can stand for a group or a person: ``collective`` (group, militia), ``plural`` (any
     plural that is no abstract, thing or generic noun: zealots, fanatics), ``agent`` (a singular person
@@ -652,8 +674,7 @@ def _apposition(doc: _Doc, tokens: list[Token], after: int, gap: str, kind: str)
     return []
 
 
-def _label(tokens: list[Token], j: int, actor: str, pattern: str, k: int) -> dict:
-    token = tokens[j]
+def _label(token: Token, actor: str, pattern: str, k: int) -> dict:
     return {
         "actor": actor,
         "label": token.token,
@@ -678,13 +699,13 @@ def _direct_labels(doc: _Doc) -> Iterator[dict]:
             heads = [] if kind == "person" else _head_noun(doc, tokens, after, gap)
             if kind != "demonym" and heads is not None:
                 for j in _premodifier(doc, tokens, i, kind):
-                    yield _label(tokens, j, actor, _modifier_pattern(tokens[j].token), k)
+                    yield _label(tokens[j], actor, _modifier_pattern(tokens[j].token), k)
             for j in heads or ():
                 if tokens[j].token not in nonlabel:
-                    yield _label(tokens, j, actor, "head noun", k)
+                    yield _label(tokens[j], actor, "head noun", k)
             for j in _apposition(doc, tokens, after, gap, kind):
                 if tokens[j].token not in nonlabel:
-                    yield _label(tokens, j, actor, "apposition", k)
+                    yield _label(tokens[j], actor, "apposition", k)
 
 
 def _anaphor(doc: _Doc, tokens: list[Token], det: int) -> tuple[list[int], int] | None:
@@ -722,8 +743,44 @@ def _antecedent(
     return max(fitting, key=lambda m: m.start) if fitting else None
 
 
-def _anaphora(doc: _Doc, known: dict[str, frozenset[str]]) -> Iterator[dict]:
-    """Definite noun phrases that refer back to an actor: "... ISIS ... The jihadists were holed up".
+@dataclass(frozen=True)
+class _Anaphor:
+    """A definite noun phrase that can stand for an actor ("the jihadists"). Finding it needs only its
+    text; which actor it refers to also needs what the whole corpus labels directly (:func:`_resolve`)."""
+
+    sentence: int
+    start: int  # of the determiner
+    end: int  # of the head
+    head: str
+    cls: str  # the head's class (see _head_class)
+    bare: bool  # whether it may refer without a known label: a collective head, or it heads a clause
+    words: tuple[Token, ...]  # its label words
+
+
+def _anaphors(doc: _Doc) -> list[_Anaphor]:
+    """The definite noun phrases of ``doc`` with a group or person noun as head (see :func:`_resolve`)."""
+    nonlabel = _label_rules().nonlabel
+    found = []
+    for k, (tokens, lower) in enumerate(zip(doc.tokens, doc.lower, strict=True)):
+        for det, word in enumerate(lower):
+            if word not in _ANAPHOR_DETERMINERS:
+                continue
+            token, phrase = tokens[det], _anaphor(doc, tokens, det)
+            if phrase is None:
+                continue
+            words, head = phrase
+            cls = _head_class(tokens[head].token)
+            bare = cls == "collective" or _opens_phrase(doc, tokens, det, _clause_starters())
+            labels = tuple(tokens[j] for j in words if tokens[j].token not in nonlabel)
+            found.append(_Anaphor(k, token.start, tokens[head].end, tokens[head].token, cls, bare, labels))
+    return found
+
+
+def _resolve(
+    anaphors: Sequence[_Anaphor], mentions: Sequence[_Mention], known: dict[str, frozenset[str]]
+) -> Iterator[tuple[_Anaphor, str]]:
+    """The anaphors (of one text, in order) that refer back to an actor, each with the actor: "... ISIS
+    ... The jihadists were holed up".
 
     The phrase's head must be a group or person noun (:func:`_head_class`), and the actor of a kind that
     fits it (a plural: a group or people; a collective: a group or organisation; a singular agent: a
@@ -734,43 +791,37 @@ def _anaphora(doc: _Doc, known: dict[str, frozenset[str]]) -> Iterator[dict]:
     resolved phrase is itself a mention for the phrases after it, so chains ("the militants ... the
     jihadists") hold.
     """
-    nonlabel = _label_rules().nonlabel
     resolved: list[_Mention] = []
-    for k, tokens in enumerate(doc.tokens):
-        for det, token in enumerate(tokens):
-            if token.token.lower() not in _ANAPHOR_DETERMINERS:
-                continue
-            found = _anaphor(doc, tokens, det)
-            if found is None:
-                continue
-            words, head = found
-            cls = _head_class(tokens[head].token)
-            mentions = [*doc.mentions, *resolved]
-            labelled = known.get(tokens[head].token, frozenset())
-            antecedent = _antecedent(mentions, k, token.start, cls, labelled) if labelled else None
-            if antecedent is None and (
-                cls == "collective" or _opens_phrase(doc, tokens, det, _clause_starters())
-            ):
-                antecedent = _antecedent(mentions, k, token.start, cls, frozenset())
-            if antecedent is None:
-                continue
-            resolved.append(_Mention(antecedent.actor, antecedent.kind, "", token.start, tokens[head].end, k))
-            for j in words:
-                if tokens[j].token not in nonlabel:
-                    yield _label(tokens, j, antecedent.actor, "anaphora", k)
+    for anaphor in anaphors:
+        candidates = [*mentions, *resolved]
+        labelled = known.get(anaphor.head, frozenset())
+        k, start = anaphor.sentence, anaphor.start
+        antecedent = _antecedent(candidates, k, start, anaphor.cls, labelled) if labelled else None
+        if antecedent is None and anaphor.bare:
+            antecedent = _antecedent(candidates, k, start, anaphor.cls, frozenset())
+        if antecedent is None:
+            continue
+        resolved.append(_Mention(antecedent.actor, antecedent.kind, "", start, anaphor.end, k))
+        yield anaphor, antecedent.actor
 
 
-def _known_labels(docs: Sequence[_Doc]) -> dict[str, frozenset[str]]:
-    """Label word -> the actors it labels directly (in a name's own noun phrase) in any of ``docs``."""
+def _anaphor_labels(anaphor: _Anaphor, actor: str) -> list[dict]:
+    return [_label(token, actor, "anaphora", anaphor.sentence) for token in anaphor.words]
+
+
+def _known_labels(labels: Iterable[Sequence[str]]) -> dict[str, frozenset[str]]:
+    """Label word -> the actors it labels directly (in a name's own noun phrase), from ``(actor, label)``
+    pairs of direct labels."""
     known: dict[str, set[str]] = {}
-    for doc in docs:
-        for label in _direct_labels(doc):
-            known.setdefault(label["label"], set()).add(label["actor"])
+    for actor, label in labels:
+        known.setdefault(label, set()).add(actor)
     return {word: frozenset(actors) for word, actors in known.items()}
 
 
 def _label_hits(doc: _Doc, known: dict[str, frozenset[str]]) -> list[dict]:
-    hits = sorted(chain(_direct_labels(doc), _anaphora(doc, known)), key=lambda h: (h["start"], h["actor"]))
+    resolved = _resolve(_anaphors(doc), doc.mentions, known)
+    anaphora = (hit for anaphor, actor in resolved for hit in _anaphor_labels(anaphor, actor))
+    hits = sorted(chain(_direct_labels(doc), anaphora), key=lambda h: (h["start"], h["actor"]))
     return [{**hit, "quoted": doc.quoted(hit["start"])} for hit in hits]
 
 
@@ -786,12 +837,10 @@ def _loaded_hits(doc: _Doc) -> list[dict]:
     :data:`CATEGORIES` wins; a longer phrase wins over a word it starts with."""
     cues, valences, hits = _loaded_cues(), _vader_lexicon(), []
     rank = {category: n for n, category in enumerate(CATEGORIES)}
-    for k, tokens in enumerate(doc.tokens):
-        words, i = [w.lower() for w in _words(tokens)], 0
-        while i < len(words):
-            found = cues.at(words, i)
-            if not found:
-                i += 1
+    for k, (tokens, words) in enumerate(zip(doc.tokens, doc.lower, strict=True)):
+        free = 0  # the first word that no term found so far covers
+        for i, found in cues.matches(words):
+            if i < free:
                 continue
             end, cue = min(found, key=lambda f: (rank[f[1].value], -f[0]))
             term = " ".join(words[i:end])
@@ -806,7 +855,7 @@ def _loaded_hits(doc: _Doc) -> list[dict]:
                     "sentence": k,
                 }
             )
-            i = end
+            free = end
     return hits
 
 
@@ -837,24 +886,24 @@ def _verb_hits(doc: _Doc) -> list[dict]:
 
 def _hedge_hits(doc: _Doc) -> list[dict]:
     hedges, hits = _hedges(), []
-    for k, tokens in enumerate(doc.tokens):
-        words = [w.lower() for w in _words(tokens)]
-        for i in range(len(words)):
-            for end, cue in hedges.at(words, i)[:1]:
-                hits.append(
-                    {"hedge": cue.text, "start": tokens[i].start, "end": tokens[end - 1].end, "sentence": k}
-                )
+    for k, (tokens, words) in enumerate(zip(doc.tokens, doc.lower, strict=True)):
+        for i, [(end, cue), *_] in hedges.matches(words):
+            hits.append(
+                {"hedge": cue.text, "start": tokens[i].start, "end": tokens[end - 1].end, "sentence": k}
+            )
     return hits
 
 
 def _sentence_cues(words: list[str]) -> Iterator[tuple[int, int, _Cue]]:
     """Frame cues in a sentence's tokens, and in the parts of its compounds ("battle-hardened")."""
-    cues = _frame_cues()
-    for i, word in enumerate(words):
-        for end, cue in cues.at(words, i):
+    cues, names = _frame_cues(), _actors().kinds
+    starting = dict(cues.matches(words))
+    compounds = {i for i, word in enumerate(words) if "-" in word and word not in names}
+    for i in sorted(starting.keys() | compounds):
+        for end, cue in starting.get(i, ()):
             yield i, end, cue
-        if "-" in word and word not in _actors().kinds:
-            parts = word.split("-")
+        if i in compounds:
+            parts = words[i].split("-")
             for p in range(len(parts)):
                 for _, cue in cues.at(parts, p):
                     if len(cue.words) == 1:
@@ -921,28 +970,137 @@ def _headline(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _parts(corpus: pd.DataFrame) -> list[_Part]:
-    """Bodies and (non-empty) headlines of every article."""
-    parts = []
-    for row in corpus.itertuples(index=False):
-        parts.append(_Part(row.article_id, row.group, "body", _Doc(row.text), row.offset_map, 0))
-        headline = _headline(row.headline)
-        if headline:
-            raw_start = normalise(row.raw_text).find(normalise(headline))
-            parts.append(_Part(row.article_id, row.group, "headline", _Doc(headline), None, raw_start))
+def _article_parts(row: tuple) -> list[_Part]:
+    """An article's body and (non-empty) headline; ``row`` is one of ``corpus.itertuples()``."""
+    parts = [_Part(row.article_id, row.group, "body", _Doc(row.text), row.offset_map, 0)]
+    headline = _headline(row.headline)
+    if headline:
+        raw_start = normalise(row.raw_text).find(normalise(headline))
+        parts.append(_Part(row.article_id, row.group, "headline", _Doc(headline), None, raw_start))
     return parts
 
 
-def _evidence(parts: list[_Part], finder: Callable[[_Doc], list[dict]], columns: list[str]) -> pd.DataFrame:
-    """Hits of ``finder`` in every part, as evidence rows: raw offsets and the sentence's text."""
+_Row = tuple  # an evidence row: article_id, group, part, the table's own columns, start, end, sentence
+_ACTOR = 3  # where a label's row holds its actor
+_Finder = Callable[[_Doc], list[dict]]
+
+
+def _rows(part: _Part, hits: list[dict], columns: list[str]) -> list[_Row]:
+    """Hits in one part as evidence rows: raw offsets and the sentence's text."""
     rows = []
-    for part in parts:
-        for hit in finder(part.doc):
-            first, last = part.doc.spans[hit.pop("sentence")]
-            start, end = part.to_raw(hit.pop("start"), hit.pop("end"))
-            row = {"article_id": part.article_id, "group": part.group, "part": part.part, **hit}
-            rows.append({**row, "start": start, "end": end, "sentence": part.doc.text[first:last]})
-    return pd.DataFrame(rows, columns=["article_id", "group", "part", *columns, "start", "end", "sentence"])
+    for hit in hits:
+        first, last = part.doc.spans[hit["sentence"]]
+        start, end = part.to_raw(hit["start"], hit["end"])
+        own = (hit[column] for column in columns)
+        rows.append((part.article_id, part.group, part.part, *own, start, end, part.doc.text[first:last]))
+    return rows
+
+
+@dataclass(frozen=True)
+class _PartLabels:
+    """A part's labels as evidence rows, each with its offset in the part (which orders them), before
+    its anaphors are resolved: that needs the direct labels of the whole corpus."""
+
+    direct: list[tuple[int, _Row]]
+    anaphors: dict[_Anaphor, list[tuple[int, _Row]]]  # the rows of each one's words, actor left blank
+    mentions: list[_Mention]  # the antecedents, when there are anaphors
+
+    def rows(self, known: dict[str, frozenset[str]]) -> list[_Row]:
+        """The rows of :func:`_label_hits` with ``known`` labels, in its order."""
+        resolved = [
+            (start, (*row[:_ACTOR], actor, *row[_ACTOR + 1 :]))
+            for anaphor, actor in _resolve(list(self.anaphors), self.mentions, known)
+            for start, row in self.anaphors[anaphor]
+        ]
+        ordered = sorted(chain(self.direct, resolved), key=lambda pair: (pair[0], pair[1][_ACTOR]))
+        return [row for _, row in ordered]
+
+
+def _part_labels(part: _Part) -> _PartLabels:
+    """What a chunk knows of a part's labels: all but the actors of its anaphors."""
+    doc = part.doc
+
+    def rows(hits: Iterable[dict]) -> list[tuple[int, _Row]]:
+        hits = [{**hit, "quoted": doc.quoted(hit["start"])} for hit in hits]
+        return list(zip([hit["start"] for hit in hits], _rows(part, hits, LABEL_COLUMNS), strict=True))
+
+    anaphors = {anaphor: rows(_anaphor_labels(anaphor, "")) for anaphor in _anaphors(doc)}
+    return _PartLabels(rows(_direct_labels(doc)), anaphors, doc.mentions if anaphors else [])
+
+
+def _article_evidence(
+    rows: pd.DataFrame, finders: dict[str, tuple[_Finder, list[str]]], labels: bool
+) -> pd.DataFrame:
+    """One row per article of ``rows``: for each table of ``finders`` its evidence rows (body, then
+    headline) and, with ``labels``, each part's :class:`_PartLabels`. Each article is parsed once for
+    all tables; a slice of the corpus at a time, here or on the cluster (see :func:`_tables`)."""
+    found: dict[str, list[list]] = {name: [] for name in finders}
+    if labels:
+        found["labels"] = []
+    for row in rows.itertuples(index=False):
+        parts = _article_parts(row)
+        for name, (finder, columns) in finders.items():
+            found[name].append([hit for part in parts for hit in _rows(part, finder(part.doc), columns)])
+        if labels:
+            found["labels"].append([_part_labels(part) for part in parts])
+    return pd.DataFrame(found, columns=list(found))
+
+
+def _table(rows: Iterable[_Row], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        list(rows), columns=["article_id", "group", "part", *columns, "start", "end", "sentence"]
+    )
+
+
+def _tables(
+    corpus: pd.DataFrame, finders: dict[str, tuple[_Finder, list[str]]], labels: bool
+) -> dict[str, pd.DataFrame]:
+    """The evidence tables of ``finders`` for the whole corpus, and with ``labels`` the ``labels`` table.
+    Labels take two steps: the chunks find the direct labels and the anaphors, then the anaphors are
+    resolved here, with what the whole corpus labels directly."""
+    work = partial(_article_evidence, finders=finders, labels=labels)
+    found = map_frames(work, corpus[_READ], label="framing")
+    tables = {
+        name: _table(chain.from_iterable(found[name]), columns) for name, (_, columns) in finders.items()
+    }
+    if labels:
+        parts = list(chain.from_iterable(found["labels"]))
+        known = _known_labels(row[_ACTOR : _ACTOR + 2] for part in parts for _, row in part.direct)
+        tables["labels"] = _table((row for part in parts for row in part.rows(known)), LABEL_COLUMNS)
+    return tables
+
+
+_FINDERS: dict[str, tuple[_Finder, list[str]]] = {
+    "mentions": (_mention_hits, MENTION_COLUMNS),
+    "loaded": (_loaded_hits, LOADED_COLUMNS),
+    "verbs": (_verb_hits, VERB_COLUMNS),
+    "hedges": (_hedge_hits, HEDGE_COLUMNS),
+    "frames": (partial(_frame_hits, min_cues=MIN_FRAME_CUES), FRAME_COLUMNS),
+}
+_LAST: dict[bytes, dict[str, pd.DataFrame]] = {}
+"""The tables of the last corpus asked about (one at most), by :func:`_content_key`: notebook 05 asks for
+them one after another, and one reading of the corpus gives all six."""
+
+
+_READ = ["article_id", "group", "text", "headline", "raw_text", "offset_map"]  # all the tables depend on
+
+
+def _content_key(corpus: pd.DataFrame) -> bytes:
+    """A hash of what the tables depend on, article by article (no copy of the whole corpus): a fraction
+    of the cost of parsing the corpus again."""
+    digest = hashlib.blake2b(digest_size=16)
+    for row in corpus[_READ].itertuples(index=False, name=None):
+        digest.update(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.digest()
+
+
+def _evidence(corpus: pd.DataFrame, table: str) -> pd.DataFrame:
+    """One of the evidence tables of ``corpus`` (see :data:`_LAST`), a copy the caller may change."""
+    key = _content_key(corpus)
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = _tables(corpus, _FINDERS, labels=True)
+    return _LAST[key][table].copy()
 
 
 # --- comparisons ---------------------------------------------------------------------------------
@@ -1009,7 +1167,7 @@ def text_mentions(text: str) -> pd.DataFrame:
 def mentions(corpus: pd.DataFrame) -> pd.DataFrame:
     """Every actor mention in bodies and headlines: ``article_id, group, part, actor, kind, surface,
     start, end`` (into ``raw_text``) and ``sentence``."""
-    return _evidence(_parts(corpus), _mention_hits, MENTION_COLUMNS)
+    return _evidence(corpus, "mentions")
 
 
 def mention_rates(found: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
@@ -1057,7 +1215,9 @@ def text_labels(text: str, known: dict[str, frozenset[str]] | None = None) -> pd
     label, pattern, quoted`` (inside a quotation), ``start, end`` (the label word), sentence span.
     """
     doc = _Doc(text)
-    labels = known if known is not None else _known_labels([doc])
+    labels = (
+        known if known is not None else _known_labels((h["actor"], h["label"]) for h in _direct_labels(doc))
+    )
     return _text_table(text, lambda d: _label_hits(d, labels), LABEL_COLUMNS)
 
 
@@ -1065,9 +1225,7 @@ def actor_labels(corpus: pd.DataFrame) -> pd.DataFrame:
     """Labels (see :func:`text_labels`) in bodies and headlines, anaphora resolved with what the whole
     corpus labels directly: ``article_id, group, part, actor, label, pattern, quoted, start, end`` (the
     label word in ``raw_text``) and ``sentence``."""
-    parts = _parts(corpus)
-    known = _known_labels([part.doc for part in parts])
-    return _evidence(parts, lambda doc: _label_hits(doc, known), LABEL_COLUMNS)
+    return _evidence(corpus, "labels")
 
 
 def label_table(labels: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
@@ -1110,7 +1268,7 @@ def loaded_language(corpus: pd.DataFrame) -> pd.DataFrame:
     ``loaded_language.csv``; intensifier: a VADER booster that raises intensity ("completely"), function
     words left out; pejorative: a term of ``loaded_language.csv``.
     """
-    return _evidence(_parts(corpus), _loaded_hits, LOADED_COLUMNS)
+    return _evidence(corpus, "loaded")
 
 
 def loaded_rates(hits: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
@@ -1143,7 +1301,7 @@ def text_reporting_verbs(text: str) -> pd.DataFrame:
 def reporting_verbs(corpus: pd.DataFrame) -> pd.DataFrame:
     """Reporting verbs of bodies and headlines: ``article_id, group, part, verb, kind, start, end,
     sentence``."""
-    return _evidence(_parts(corpus), _verb_hits, VERB_COLUMNS)
+    return _evidence(corpus, "verbs")
 
 
 def text_hedges(text: str) -> pd.DataFrame:
@@ -1154,7 +1312,7 @@ def text_hedges(text: str) -> pd.DataFrame:
 
 def hedges(corpus: pd.DataFrame) -> pd.DataFrame:
     """Hedges of bodies and headlines: ``article_id, group, part, hedge, start, end, sentence``."""
-    return _evidence(_parts(corpus), _hedge_hits, HEDGE_COLUMNS)
+    return _evidence(corpus, "hedges")
 
 
 def stance_rates(verbs: pd.DataFrame, hedged: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
@@ -1216,7 +1374,10 @@ TEXT_EXTRACTORS = (
 def sentence_frames(corpus: pd.DataFrame, min_cues: int = MIN_FRAME_CUES) -> pd.DataFrame:
     """:func:`text_frames` of bodies and headlines: ``article_id, group, part, frame, cues, n_cues, start,
     end`` (the sentence in ``raw_text``) and ``sentence``. A sentence may carry several frames."""
-    return _evidence(_parts(corpus), lambda doc: _frame_hits(doc, min_cues), FRAME_COLUMNS)
+    if min_cues == MIN_FRAME_CUES:
+        return _evidence(corpus, "frames")
+    finders = {"frames": (partial(_frame_hits, min_cues=min_cues), FRAME_COLUMNS)}
+    return _tables(corpus, finders, labels=False)["frames"]
 
 
 def frame_profile(frames: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:

@@ -837,10 +837,23 @@ def _embedded_posts(norm: str) -> list[tuple[_Quote, int, int, str]]:
     return out
 
 
-def _attribute(text: str, norm: str) -> list[_Quote]:
-    """Find every quote in ``text`` and attribute it (see the module docstring)."""
+def _quotes_and_posts(text: str, norm: str) -> tuple[list[_Quote], list[tuple[_Quote, int, int, str]]]:
+    """The quotes of ``text`` outside embedded posts, and the posts (see :func:`_embedded_posts`)."""
     posts = _embedded_posts(norm)
     quotes = [q for q in _find_quotes(norm, text) if not any(p.start <= q.start < p.end for p, *_ in posts)]
+    return quotes, posts
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every quote of ``text`` (as :func:`extract_quotes` finds them), in order:
+    where a caller only asks whether words are quoted, without attributing them or building a table."""
+    quotes, posts = _quotes_and_posts(text, normalise(text))
+    return sorted((q.start, q.end) for q in [*quotes, *(post for post, *_ in posts)])
+
+
+def _attribute(text: str, norm: str) -> list[_Quote]:
+    """Find every quote in ``text`` and attribute it (see the module docstring)."""
+    quotes, posts = _quotes_and_posts(text, norm)
     doc = _Text(text, norm, _mask(norm, quotes + [p for p, *_ in posts]))
     masked = doc.masked
     done: list[_Quote] = []

@@ -393,6 +393,14 @@ def sentence_token_spans(text: str, aliases: AliasTable | None = None) -> list[l
     return _sentence_tokens(text, True, aliases)
 
 
+def sentence_token_spans_and_bounds(
+    text: str, aliases: AliasTable | None = None
+) -> tuple[list[list[Token]], list[tuple[int, int]]]:
+    """:func:`sentence_token_spans` and the sentences' spans (those of :func:`sentences`) in one pass."""
+    bounds: list[tuple[int, int]] = []
+    return _sentence_tokens(text, True, aliases, bounds), bounds
+
+
 def token_spans(text: str, aliases: AliasTable | None = None) -> list[Token]:
     """Canonical tokens of ``text`` with their ``(start, end)`` offsets into ``text``."""
     return [token for sentence in _sentence_tokens(text, True, aliases) for token in sentence]

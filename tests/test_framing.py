@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from analysis import framing
 from analysis.corpus import group_sizes, load_corpus
-from analysis.quotes import SPEECH_VERBS_PATH
+from analysis.quotes import SPEECH_VERBS_PATH, extract_quotes, quote_spans
 from analysis.text import normalise
 
 DATA = Path(framing.__file__).parent / "data"
@@ -309,6 +309,61 @@ def test_frames_on_the_seeds(seeds, found):
     assert shares[(RT, "geopolitics")] > 0 and shares[(MAIL, "geopolitics")] == 0
 
 
+def test_a_higher_cue_threshold_keeps_the_sentences_with_that_many_cues(seeds, found):
+    frames = found["frames"]
+    twice = framing.sentence_frames(seeds, min_cues=2)
+    assert 0 < len(twice) < len(frames)
+    pd.testing.assert_frame_equal(twice, frames[frames["n_cues"] >= 2].reset_index(drop=True))
+
+
+def test_corpus_anaphora_are_resolved_with_what_the_whole_corpus_labels_directly(seeds, found):
+    labels = found["labels"]
+    direct = labels[labels["pattern"] != "anaphora"]
+    known = {label: frozenset(rows["actor"]) for label, rows in direct.groupby("label")}
+    columns = ["actor", "label", "pattern", "quoted"]
+    anaphora = 0
+    for article_id, text in zip(seeds["article_id"], seeds["text"], strict=True):
+        body = labels[(labels["article_id"] == article_id) & (labels["part"] == "body")]
+        assert (
+            body[columns].to_numpy().tolist() == framing.text_labels(text, known)[columns].to_numpy().tolist()
+        )
+        anaphora += (body["pattern"] == "anaphora").sum()
+    assert anaphora > 0
+
+
+CORPUS_TABLES = (
+    framing.mentions,
+    framing.actor_labels,
+    framing.loaded_language,
+    framing.reporting_verbs,
+    framing.hedges,
+    framing.sentence_frames,
+)
+
+
+def test_the_six_tables_read_each_article_once_and_callers_cannot_change_them(seeds, found, monkeypatch):
+    read: list[str] = []
+    evidence = framing._article_evidence
+
+    def counting(rows: pd.DataFrame, **options) -> pd.DataFrame:
+        read.extend(rows["article_id"])
+        return evidence(rows, **options)
+
+    monkeypatch.setattr(framing, "_article_evidence", counting)
+    monkeypatch.setattr(framing, "_LAST", {})
+    corpus = seeds.copy()
+    tables = [table(corpus) for table in CORPUS_TABLES]
+    assert sorted(read) == sorted(seeds["article_id"])
+    for table, expected in zip(tables, found.values(), strict=True):
+        pd.testing.assert_frame_equal(table, expected)
+        table.loc[:, "group"] = "changed by the caller"
+    pd.testing.assert_frame_equal(framing.mentions(corpus), found["mentions"])
+    assert len(read) == len(seeds)
+    corpus.loc[0, "headline"] = "Brutal thugs seize town"  # another corpus: read again
+    assert set(framing.loaded_language(corpus)["term"]) == set(found["loaded"]["term"]) | {"brutal", "thugs"}
+    assert len(read) == 2 * len(seeds)
+
+
 def test_a_corpus_without_findings_gives_zero_rates_and_unplaced_headlines(tmp_path):
     table = pd.DataFrame(
         {
@@ -387,3 +442,27 @@ def test_outlet_differences_are_read_off_the_tables(seeds, found):
     singular_and_plural = claims[claims["finding"].str.contains("'terrorist")]
     assert singular_and_plural.empty, "RT's 'terrorist' and the Mail's 'terrorists' are one label, not unique"
     assert (claims["articles"] >= 1).all() and (claims["words"] > 0).all()
+
+
+POST = (
+    "The minister later posted on Twitter.\n"
+    "Our thoughts are with the families. We will find those responsible.\n"
+    "\u2014 Priya Shah (@priyashahMP) June 3, 2021"
+)
+
+
+def _same_quotes(text: str) -> None:
+    found = extract_quotes(text)
+    assert quote_spans(text) == sorted(zip(found["start"], found["end"], strict=True))
+
+
+def test_quoted_words_are_those_inside_the_quotes_extract_quotes_finds(seeds):
+    for text in (POST, *seeds["text"]):
+        _same_quotes(text)
+    assert len(quote_spans(POST)) == 1
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.one_of(PIECES, st.sampled_from(["'", '"', "\n", ":"])), max_size=30).map(" ".join))
+def test_quote_spans_of_arbitrary_text_are_those_of_extract_quotes(text):
+    _same_quotes(text)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
-from analysis import overlap, parallel
+from analysis import framing, overlap, parallel
 from analysis.corpus import load_corpus
 from analysis.figures import corpus_figures
 from analysis.overlap import align_sentences, bare_corpus, plant_passages, shared_passages
@@ -154,3 +154,26 @@ def test_loading_and_figures_are_identical_on_the_cluster(cluster_client, tmp_pa
     )
     assert list(here["removals"]) == list(there["removals"])
     assert len(here_figures) > 30 and here_figures.equals(there_figures)
+
+
+def test_framing_tables_are_identical_on_the_cluster(cluster_client, seeds, tmp_path, monkeypatch) -> None:
+    generated = load_corpus(write_corpus(generate_articles(12, seed=3), tmp_path / "generated.parquet"))
+    corpus = pd.concat([generated.iloc[:4], seeds, generated.iloc[4:]], ignore_index=True)
+    tables = (
+        framing.mentions,
+        framing.actor_labels,
+        framing.loaded_language,
+        framing.reporting_verbs,
+        framing.hedges,
+        framing.sentence_frames,
+        lambda corpus: framing.sentence_frames(corpus, min_cues=2),
+    )
+    monkeypatch.setattr(framing, "_LAST", {})
+    here = [table(corpus) for table in tables]  # one chunk
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 7)  # three: the seeds' labels span two of them
+    framing._LAST.clear()
+    with parallel.using(cluster_client):
+        there = [table(corpus) for table in tables]
+    assert all(len(table) for table in here)
+    for a, b in zip(here, there, strict=True):
+        pd.testing.assert_frame_equal(a, b)

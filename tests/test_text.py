@@ -9,6 +9,7 @@ from analysis.text import (
     corpus_tokens,
     normalise,
     sentence_token_spans,
+    sentence_token_spans_and_bounds,
     sentence_tokens,
     sentences,
     token_spans,
@@ -216,3 +217,11 @@ def test_corpus_tokens_keep_each_article_s_sentences_tokens_and_spans(seeds) -> 
         for s in range(first, last):
             in_sentence = tokens.ids[tokens.sentence_bounds[s] : tokens.sentence_bounds[s + 1]]
             assert [tokens.vocabulary[i] for i in in_sentence] == sentence_tokens(text)[s - first]
+
+
+def test_tokens_and_sentence_spans_in_one_pass_match_the_separate_calls(seeds) -> None:
+    awkward = "“Stop.” He left.\n\nU.S. forces, 3.5 km away... Then: ISIS's end?  \n\nNo end"
+    for text in [*seeds["text"], awkward, ""]:
+        tokens, bounds = sentence_token_spans_and_bounds(text)
+        assert tokens == sentence_token_spans(text)
+        assert bounds == sentences(text)
