@@ -58,6 +58,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from analysis import parallel
 from analysis.cleaning import EMBED_SIGNATURE, text_to_raw
 from analysis.text import ALIASES_PATH, normalise, sentences, tokenize
 
@@ -1107,6 +1108,20 @@ def _speaker_key(speaker: str) -> str:
     return tokens[0] if len(tokens) == 1 and tokens[0][:1].isupper() else speaker
 
 
+_CORPUS_QUOTE_COLUMNS = ["article_id", "outlet", "group", *QUOTE_COLUMNS, "raw_start", "raw_end"]
+
+
+def _article_quotes(articles: pd.DataFrame) -> pd.DataFrame:
+    """The attributed quotes of some articles (``article_id, outlet, group, text, offset_map``), with raw
+    offsets: the per-article part of :func:`corpus_quotes`, run a chunk at a time."""
+    rows = []
+    for article_id, outlet, group, text, offset_map in articles.itertuples(index=False, name=None):
+        for quote in _quote_rows(text):
+            raw = text_to_raw(offset_map, quote[_START], quote[_END])
+            rows.append((article_id, outlet, group, *quote, *raw))
+    return _typed(rows, _CORPUS_QUOTE_COLUMNS, _QUOTE_TYPES | {"raw_start": "int64", "raw_end": "int64"})
+
+
 def corpus_quotes(corpus: pd.DataFrame, override: Path | None = None) -> pd.DataFrame:
     """Quotes of every article, with ``article_id, outlet, group``, ``affiliation``, ``n_words``,
     ``speaker_key`` (one key per named speaker across articles) and ``raw_start, raw_end`` (offsets
@@ -1116,13 +1131,8 @@ def corpus_quotes(corpus: pd.DataFrame, override: Path | None = None) -> pd.Data
     side is ``unnamed``. A named speaker keeps one affiliation across the corpus: where an article
     gives no role words for them, the affiliation they have elsewhere is used.
     """
-    rows = []
-    for row in corpus.itertuples(index=False):
-        for quote in _quote_rows(row.text):
-            raw = text_to_raw(row.offset_map, quote[_START], quote[_END])
-            rows.append((row.article_id, row.outlet, row.group, *quote, *raw))
-    columns = ["article_id", "outlet", "group", *QUOTE_COLUMNS, "raw_start", "raw_end"]
-    out = _typed(rows, columns, _QUOTE_TYPES | {"raw_start": "int64", "raw_end": "int64"})
+    articles = corpus[["article_id", "outlet", "group", "text", "offset_map"]]
+    out = parallel.map_frames(_article_quotes, articles, label="quotes")
     out["n_words"] = [len(_WORD.findall(q)) for q in out["quote"]]
     out["speaker_key"] = [
         _speaker_key(s) if n else s for s, n in zip(out["speaker"], out["named"], strict=True)

@@ -9,6 +9,7 @@ from analysis import framing, overlap, parallel
 from analysis.corpus import load_corpus
 from analysis.figures import corpus_figures
 from analysis.overlap import align_sentences, bare_corpus, plant_passages, shared_passages
+from analysis.quotes import corpus_quotes
 from analysis.synthetic import generate_articles, write_corpus
 from analysis.terms import count_terms
 from analysis.text import corpus_tokens
@@ -142,18 +143,21 @@ def test_map_frames_equals_the_whole_table_here_and_on_the_cluster(cluster_clien
         assert parallel.map_frames(words, frame, 4).equals(whole)
 
 
-def test_loading_and_figures_are_identical_on_the_cluster(cluster_client, tmp_path, small_chunks) -> None:
+def test_loading_figures_and_quotes_are_identical_on_the_cluster(
+    cluster_client, tmp_path, small_chunks
+) -> None:
     table = write_corpus(generate_articles(30, seed=5), tmp_path / "corpus.jsonl")
     here = load_corpus(table)
-    here_figures = corpus_figures(here)
+    here_figures, here_quotes = corpus_figures(here), corpus_quotes(here)
     with parallel.using(cluster_client):
         there = load_corpus(table)
-        there_figures = corpus_figures(there)
+        there_figures, there_quotes = corpus_figures(there), corpus_quotes(there)
     assert len(here) == 30 and here.drop(columns=["removals", "embeds"]).equals(
         there.drop(columns=["removals", "embeds"])
     )
     assert list(here["removals"]) == list(there["removals"])
     assert len(here_figures) > 30 and here_figures.equals(there_figures)
+    assert len(here_quotes) > 10 and here_quotes.equals(there_quotes)
 
 
 def test_framing_tables_are_identical_on_the_cluster(cluster_client, seeds, tmp_path, monkeypatch) -> None:
