@@ -13,6 +13,7 @@ import hashlib
 import html
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -170,10 +171,15 @@ def _body_html(text: str, spans: Sequence[Sentence], embeds: Mapping[int, str] |
     """
     anchored: set[str] = set()
     paragraphs = []
+    ends = [span.end for span in spans]  # sentences are in order and do not overlap
     for para_start, para_end in _paragraphs(text):
         embed = (embeds or {}).get(para_start)
         parts, pos = [], para_start
-        for span in spans:
+        # Only the sentences that reach into this paragraph: a 10 MB live blog has 100,000 of them.
+        for k in range(bisect_right(ends, para_start), len(spans)):
+            span = spans[k]
+            if span.start >= para_end:
+                break
             begin, finish = max(span.start, para_start, pos), min(span.end, para_end)
             if begin >= finish:
                 continue
