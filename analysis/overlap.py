@@ -117,9 +117,17 @@ def _ngram_hashes(ids: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
     values = rng.integers(1, 2**63, size=int(ids.max(initial=0)) + 1, dtype=np.int64).astype(np.uint64)
     multipliers = rng.integers(1, 2**62, size=n, dtype=np.int64).astype(np.uint64) * 2 + 1
     hashes = np.zeros(len(positions), dtype=np.uint64)
-    for k in range(n):
-        hashes += values[ids[positions + k]] * multipliers[k]
+    # A block at a time: 100,000 articles have 60 million n-grams, and whole-array temporaries of them
+    # would each take 480 MB.
+    for first in range(0, len(positions), _HASH_BLOCK):
+        block = positions[first : first + _HASH_BLOCK]
+        out = hashes[first : first + _HASH_BLOCK]
+        for k in range(n):
+            out += values[ids[block + k]] * multipliers[k]
     return hashes
+
+
+_HASH_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -141,28 +149,44 @@ def _ngram_index(tokens: CorpusTokens, article_of: np.ndarray, n: int) -> _Ngram
     position only add rare false groups, which the token check in :func:`_seed_pairs` drops.
     """
     bounds = tokens.article_bounds
-    starts = np.flatnonzero(np.arange(len(tokens.ids)) + n <= bounds[article_of + 1])
+    fits = np.ones(len(tokens.ids), dtype=bool)  # an n-gram starts here and ends in the same article
+    for k in range(1, n):
+        last = bounds[1:] - k
+        fits[last[last >= bounds[:-1]]] = False
+    starts = np.flatnonzero(fits)
+    del fits
     shift = max(1, len(tokens.ids).bit_length())
     low = np.uint64((1 << shift) - 1)
-    keys = (_ngram_hashes(tokens.ids, starts, n) & ~low) | starts.astype(np.uint64)
+    keys = _ngram_hashes(tokens.ids, starts, n)
+    keys &= ~low
+    keys |= starts.view(np.uint64)  # positions are not negative: the same bits
+    del starts
     keys.sort()
-    positions = (keys & low).astype(np.int64)
-    hashes = keys >> np.uint64(shift)
-    new = np.ones(len(keys), dtype=bool)
+    positions = (keys & low).view(np.int64)
+    keys >>= np.uint64(shift)
+    hashes = keys
+    new = np.ones(len(keys), dtype=bool)  # the first n-gram of a run of equal hashes
     new[1:] = hashes[1:] != hashes[:-1]
-    group_start = np.flatnonzero(new)
-    group_size = np.diff(np.append(group_start, len(keys)))
+    # Only repeated n-grams (runs of two or more) are grouped: nearly every n-gram is unique, and arrays
+    # over all of them would cost 8 bytes an n-gram each.
+    follows = np.zeros_like(new)  # the next n-gram has the same hash
+    follows[:-1] = ~new[1:]
+    group_start = np.flatnonzero(new & follows)
+    group_end = np.flatnonzero(~new & ~follows) + 1
+    del follows
     documents = article_of[positions]
-    new_article = new.copy()
+    new_article = new
     new_article[1:] |= documents[1:] != documents[:-1]
-    group_articles = np.add.reduceat(new_article.astype(np.int64), group_start) if len(keys) else group_size
-    repeated = group_size >= 2
+    del documents
+    articles_so_far = np.cumsum(new_article, dtype=np.int64 if len(keys) >= 2**31 else np.int32)
+    del new, new_article
+    group_articles = articles_so_far[group_end - 1] - articles_so_far[group_start] + 1
     return _NgramIndex(
         positions=positions,
-        group_start=group_start[repeated],
-        group_size=group_size[repeated],
-        group_hash=hashes[group_start[repeated]],
-        group_articles=group_articles[repeated],
+        group_start=group_start,
+        group_size=group_end - group_start,
+        group_hash=hashes[group_start],
+        group_articles=group_articles.astype(np.int64),
         shift=shift,
     )
 
