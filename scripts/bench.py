@@ -129,19 +129,29 @@ def _generate(scale: int, corpus: Path, texts: Path) -> dict[str, float]:
     }
 
 
-def _reuse(scale: int, baseline: bool, workers: int) -> dict:
-    """Planted passages in ``scale`` generated articles: shared_passages (time, recall, false pairs),
-    align_sentences (time) and, with ``baseline``, all-pairs TF-IDF cosine on the same texts. With
-    ``workers``, the per-chunk work runs on a LocalCluster of that many single-threaded workers."""
-    from contextlib import ExitStack
-
-    from analysis import parallel
-    from analysis.overlap import align_sentences, bare_corpus, plant_passages, planted_scores, shared_passages
+def _plant(scale: int, articles_path: Path, planted_path: Path) -> dict:
+    """Write ``scale`` generated articles with planted passages, and the plants, as Parquet: generating
+    them in the measured process would leave its memory behind in that process's RSS."""
+    from analysis.overlap import plant_passages
     from analysis.synthetic import generate_articles
 
     articles, planted = plant_passages(generate_articles(scale, SEED), max(1, scale // 20), 40, SEED)
-    corpus = bare_corpus(articles)
-    del articles
+    articles.to_parquet(articles_path)
+    planted.to_parquet(planted_path)
+    return {"articles": len(articles)}
+
+
+def _reuse(articles_path: Path, planted_path: Path, baseline: bool, workers: int) -> dict:
+    """Planted passages in generated articles (see :func:`_plant`): shared_passages (time, recall, false
+    pairs), align_sentences (time) and, with ``baseline``, all-pairs TF-IDF cosine on the same texts.
+    With ``workers``, the per-chunk work runs on a LocalCluster of that many single-threaded workers."""
+    from contextlib import ExitStack
+
+    import pandas as pd
+
+    from analysis import parallel
+    from analysis.overlap import align_sentences, bare_corpus, planted_scores, shared_passages
+
     with ExitStack() as stack:
         client = None
         if workers:
@@ -151,7 +161,8 @@ def _reuse(scale: int, baseline: bool, workers: int) -> dict:
             client = stack.enter_context(Client(stack.enter_context(cluster)))
             stack.enter_context(parallel.using(client))
             client.run(reset_peak_rss)  # workers up before the clock starts, their peak RSS from here
-        reset_peak_rss()  # the corpus stays in memory; generating it does not count
+        corpus, planted = bare_corpus(pd.read_parquet(articles_path)), pd.read_parquet(planted_path)
+        reset_peak_rss()  # the corpus stays in memory; reading it does not count
         start = time.perf_counter()
         found = shared_passages(corpus)
         result = {"seconds": time.perf_counter() - start, **planted_scores(found, planted)}
@@ -177,7 +188,9 @@ def _child(stage: str, scale: int, corpus: Path, texts: Path) -> None:
         result = _generate(scale, corpus, texts)
     elif stage in REUSE_STAGES:
         workers = REUSE_WORKERS if stage == "reuse-cluster" else 0
-        result = _reuse(scale, baseline=stage == "reuse+baseline", workers=workers)
+        result = _reuse(corpus, texts, baseline=stage == "reuse+baseline", workers=workers)
+    elif stage == "plant":
+        result = _plant(scale, corpus, texts)
     else:
         result = _measure(stage, corpus, texts)
     print(json.dumps(result))
@@ -274,20 +287,31 @@ def _report_reuse(scale: int) -> bool:
     core, and at SCALE also on a LocalCluster of REUSE_WORKERS workers."""
     sizes = sorted({*REUSE_SIZES, scale} if scale > max(REUSE_SIZES) else set(REUSE_SIZES))
     print(
-        "\nreuse: 40-word passages planted between known pairs (one per 20 articles); peak RSS of "
-        "shared_passages with the corpus in memory (not generating it), on a cluster the sum over the "
-        "process and its workers"
+        "\nreuse: 40-word passages planted between known pairs (one per 20 articles), generated in a "
+        "process of their own; peak RSS of shared_passages with the corpus in memory, on a cluster the "
+        "sum over the process and its workers"
     )
     print(
         f"{'articles':>9}  {'run on':>10}  {'shared_passages s':>17}  {'recall':>6}  {'false pairs':>11}  "
         f"{'peak RSS MB':>11}  {'align_sentences s':>17}  {'all-pairs cosine s':>18}"
     )
-    ok = True
     runs = [(size, "reuse+baseline" if size <= max(REUSE_SIZES) else "reuse") for size in sizes]
     if scale > max(REUSE_SIZES):
         runs.append((scale, "reuse-cluster"))
+    planted: dict[int, tuple[Path, Path]] = {}
+    with tempfile.TemporaryDirectory(prefix="newscompare-reuse-") as tmp:
+        for size in sizes:
+            planted[size] = (Path(tmp) / f"articles-{size}.parquet", Path(tmp) / f"planted-{size}.parquet")
+            if _run("plant", size, *planted[size]) is None:
+                return False
+        return _reuse_rows(runs, planted)
+
+
+def _reuse_rows(runs: list[tuple[int, str]], planted: dict[int, tuple[Path, Path]]) -> bool:
+    """Run and print each reuse measurement; whether all of them ran."""
+    ok = True
     for size, stage in runs:
-        r = _run(stage, size, Path(), Path())
+        r = _run(stage, size, *planted[size])
         if r is None:
             ok = False
             continue
@@ -367,7 +391,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10_000, help="articles to generate (default 10000)")
     parser.add_argument("--format", choices=SUFFIXES, default="parquet", help="corpus file format")
-    parser.add_argument("--stage", choices=["generate", *REUSE_STAGES, *STAGES], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--stage", choices=["generate", "plant", *REUSE_STAGES, *STAGES], help=argparse.SUPPRESS
+    )
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
