@@ -1380,6 +1380,10 @@ def sentence_frames(corpus: pd.DataFrame, min_cues: int = MIN_FRAME_CUES) -> pd.
     return _tables(corpus, finders, labels=False)["frames"]
 
 
+CORPUS_TABLES = (mentions, actor_labels, loaded_language, reporting_verbs, hedges, sentence_frames)
+"""The corpus evidence tables, computed together in one reading of the corpus (see :func:`_evidence`)."""
+
+
 def frame_profile(frames: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     """Per group and frame: ``sentences`` carrying it, ``in_headline``, ``share`` of the group's
     sentences (bodies and headlines, ``group_sentences``), ``articles``, ``words``."""

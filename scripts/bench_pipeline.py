@@ -34,14 +34,7 @@ def _stages(path: Path) -> dict:
     """The analysis stages as calls; each returns what later stages need (or nothing)."""
     from analysis.corpus import load_corpus
     from analysis.figures import compare_figures, corpus_figures
-    from analysis.framing import (
-        actor_labels,
-        hedges,
-        loaded_language,
-        mentions,
-        reporting_verbs,
-        sentence_frames,
-    )
+    from analysis.framing import CORPUS_TABLES
     from analysis.overlap import align_sentences, shared_passages
     from analysis.quotes import corpus_credits, corpus_quotes
     from analysis.terms import keyness, term_counts, tfidf_terms
@@ -68,7 +61,7 @@ def _stages(path: Path) -> dict:
         corpus_credits(state["corpus"])
 
     def framing() -> None:
-        for step in (mentions, actor_labels, loaded_language, reporting_verbs, hedges, sentence_frames):
+        for step in CORPUS_TABLES:
             step(state["corpus"])
 
     def passages() -> None:

@@ -331,14 +331,7 @@ def test_corpus_anaphora_are_resolved_with_what_the_whole_corpus_labels_directly
     assert anaphora > 0
 
 
-CORPUS_TABLES = (
-    framing.mentions,
-    framing.actor_labels,
-    framing.loaded_language,
-    framing.reporting_verbs,
-    framing.hedges,
-    framing.sentence_frames,
-)
+CORPUS_TABLES = framing.CORPUS_TABLES
 
 
 def test_the_six_tables_read_each_article_once_and_callers_cannot_change_them(seeds, found, monkeypatch):

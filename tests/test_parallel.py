@@ -163,15 +163,7 @@ def test_loading_figures_and_quotes_are_identical_on_the_cluster(
 def test_framing_tables_are_identical_on_the_cluster(cluster_client, seeds, tmp_path, monkeypatch) -> None:
     generated = load_corpus(write_corpus(generate_articles(12, seed=3), tmp_path / "generated.parquet"))
     corpus = pd.concat([generated.iloc[:4], seeds, generated.iloc[4:]], ignore_index=True)
-    tables = (
-        framing.mentions,
-        framing.actor_labels,
-        framing.loaded_language,
-        framing.reporting_verbs,
-        framing.hedges,
-        framing.sentence_frames,
-        lambda corpus: framing.sentence_frames(corpus, min_cues=2),
-    )
+    tables = (*framing.CORPUS_TABLES, lambda corpus: framing.sentence_frames(corpus, min_cues=2))
     monkeypatch.setattr(framing, "_LAST", {})
     here = [table(corpus) for table in tables]  # one chunk
     monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 7)  # three: the seeds' labels span two of them
