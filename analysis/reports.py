@@ -314,9 +314,6 @@ class ReportTable:
         return self._html
 
 
-EvidenceTable = ReportTable  # the name evidence tables had first
-
-
 # --- tables cut for the page, in full as CSV -------------------------------------------------------------
 
 _TABLES = {"folder": "tables", "links_from": "."}
