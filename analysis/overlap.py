@@ -110,6 +110,12 @@ def _raw_spans(corpus: pd.DataFrame, rows: Sequence[int], spans: Sequence[tuple[
 # --- shared passages -----------------------------------------------------------------------------
 
 
+def _article_at(bounds: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The article of each global token position: looked up in the article bounds rather than kept
+    in a table over every token (400 MB at 100,000 articles)."""
+    return np.searchsorted(bounds, positions, side="right") - 1
+
+
 def _ngram_hashes(ids: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
     """64-bit hashes of the n-grams starting at ``positions``: a random value per token id, mixed
     by a random odd multiplier per place in the n-gram (wrapping arithmetic, fully vectorised)."""
@@ -117,24 +123,21 @@ def _ngram_hashes(ids: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
     values = rng.integers(1, 2**63, size=int(ids.max(initial=0)) + 1, dtype=np.int64).astype(np.uint64)
     multipliers = rng.integers(1, 2**62, size=n, dtype=np.int64).astype(np.uint64) * 2 + 1
     hashes = np.zeros(len(positions), dtype=np.uint64)
-    # A block at a time: 100,000 articles have 60 million n-grams, and whole-array temporaries of them
-    # would each take 480 MB.
-    for first in range(0, len(positions), _HASH_BLOCK):
-        block = positions[first : first + _HASH_BLOCK]
-        out = hashes[first : first + _HASH_BLOCK]
-        for k in range(n):
-            out += values[ids[block + k]] * multipliers[k]
+    for k in range(n):
+        hashes += values[ids[positions + k]] * multipliers[k]
     return hashes
 
 
-_HASH_BLOCK = 1 << 20
+# N-grams hashed and grouped a block at a time: 100,000 articles have 60 million n-grams, and
+# whole-array temporaries of them would each take 480 MB.
+_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
 class _NgramIndex:
     """Every n-gram start, sorted by hash; only n-grams found at two places or more are grouped."""
 
-    positions: np.ndarray  # token positions sorted by (hash, position)
+    positions: np.ndarray  # token positions sorted by (hash, position); int32 when they fit
     group_start: np.ndarray  # start in ``positions`` of each repeated n-gram
     group_size: np.ndarray  # its occurrences
     group_hash: np.ndarray  # its (truncated) hash, sorted, for lookups
@@ -142,7 +145,7 @@ class _NgramIndex:
     shift: int  # low bits of a sort key that hold the position
 
 
-def _ngram_index(tokens: CorpusTokens, article_of: np.ndarray, n: int) -> _NgramIndex:
+def _ngram_index(tokens: CorpusTokens, n: int) -> _NgramIndex:
     """Sort all n-grams by hash in one ``np.sort`` of packed keys (hash high bits | position).
 
     Sorting plain uint64 keys is several times faster than ``argsort``; the hash bits lost to the
@@ -153,45 +156,53 @@ def _ngram_index(tokens: CorpusTokens, article_of: np.ndarray, n: int) -> _Ngram
     for k in range(1, n):
         last = bounds[1:] - k
         fits[last[last >= bounds[:-1]]] = False
-    starts = np.flatnonzero(fits)
-    del fits
     shift = max(1, len(tokens.ids).bit_length())
     low = np.uint64((1 << shift) - 1)
-    keys = _ngram_hashes(tokens.ids, starts, n)
-    keys &= ~low
-    keys |= starts.view(np.uint64)  # positions are not negative: the same bits
-    del starts
+    keys = np.empty(np.count_nonzero(fits), dtype=np.uint64)
+    filled = 0
+    for first in range(0, len(fits), _BLOCK):
+        starts = np.flatnonzero(fits[first : first + _BLOCK]) + first
+        block = keys[filled : filled + len(starts)]
+        block[:] = _ngram_hashes(tokens.ids, starts, n) & ~low
+        block |= starts.astype(np.uint64)
+        filled += len(starts)
+    del fits
     keys.sort()
-    positions = (keys & low).view(np.int64)
+    positions = (keys & low).astype(np.int32 if len(tokens.ids) < 2**31 else np.int64)
     keys >>= np.uint64(shift)
-    hashes = keys
+    # Only repeated n-grams (runs of two or more equal hashes) are grouped: nearly every n-gram is
+    # unique, and arrays over all of them would cost 8 bytes an n-gram each.
     new = np.ones(len(keys), dtype=bool)  # the first n-gram of a run of equal hashes
-    new[1:] = hashes[1:] != hashes[:-1]
-    # Only repeated n-grams (runs of two or more) are grouped: nearly every n-gram is unique, and arrays
-    # over all of them would cost 8 bytes an n-gram each.
+    new[1:] = keys[1:] != keys[:-1]
     follows = np.zeros_like(new)  # the next n-gram has the same hash
     follows[:-1] = ~new[1:]
     group_start = np.flatnonzero(new & follows)
     group_end = np.flatnonzero(~new & ~follows) + 1
-    del follows
-    documents = article_of[positions]
-    new_article = new
-    new_article[1:] |= documents[1:] != documents[:-1]
-    del documents
-    articles_so_far = np.cumsum(new_article, dtype=np.int64 if len(keys) >= 2**31 else np.int32)
-    del new, new_article
-    group_articles = articles_so_far[group_end - 1] - articles_so_far[group_start] + 1
+    del new, follows
+    group_hash = keys[group_start]
+    del keys
     return _NgramIndex(
         positions=positions,
         group_start=group_start,
         group_size=group_end - group_start,
-        group_hash=hashes[group_start],
-        group_articles=group_articles.astype(np.int64),
+        group_hash=group_hash,
+        group_articles=_articles_per_group(positions, group_start, group_end, bounds),
         shift=shift,
     )
 
 
-def _seed_pairs(index: _NgramIndex, ids: np.ndarray, article_of: np.ndarray, n: int, max_df: int) -> tuple:
+def _articles_per_group(positions, group_start: np.ndarray, group_end: np.ndarray, bounds) -> np.ndarray:
+    """The number of distinct articles among each group's positions (sorted within the group, so an
+    article's occurrences are consecutive), from the grouped positions only."""
+    member_group, member = _ranges(group_start, group_end)
+    articles = _article_at(bounds, positions[member])
+    del member
+    new_article = np.ones(len(articles), dtype=bool)
+    new_article[1:] = (articles[1:] != articles[:-1]) | (member_group[1:] != member_group[:-1])
+    return np.bincount(member_group, new_article, len(group_start)).astype(np.int64)
+
+
+def _seed_pairs(index: _NgramIndex, ids: np.ndarray, bounds: np.ndarray, n: int, max_df: int) -> tuple:
     """Position pairs ``(pa, pb)`` in different articles (``pa`` first in corpus order) that start
     the same n-gram, from n-grams at no more than ``max_df`` places, with the tokens checked equal."""
     usable = index.group_size <= max_df
@@ -203,24 +214,25 @@ def _seed_pairs(index: _NgramIndex, ids: np.ndarray, article_of: np.ndarray, n: 
         seconds.append((starts[:, None] + upper[1]).ravel())
     if not firsts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pa = index.positions[np.concatenate(firsts)]
-    pb = index.positions[np.concatenate(seconds)]
-    keep = article_of[pa] != article_of[pb]  # positions within a group are sorted, so pa < pb
+    pa = index.positions[np.concatenate(firsts)].astype(np.int64)
+    pb = index.positions[np.concatenate(seconds)].astype(np.int64)
+    keep = _article_at(bounds, pa) != _article_at(bounds, pb)  # sorted within a group, so pa < pb
     for k in range(n):
         keep &= ids[pa + k] == ids[pb + k]
     return pa[keep], pb[keep]
 
 
-def _maximal_spans(pa: np.ndarray, pb: np.ndarray, ids: np.ndarray, article_of: np.ndarray, bounds, n: int):
+def _maximal_spans(pa: np.ndarray, pb: np.ndarray, ids: np.ndarray, bounds: np.ndarray, n: int):
     """Merge seeds on one diagonal of one article pair into runs, then extend each run left and
     right while the tokens are equal. On a diagonal the maximal equal stretch around a position is
     unique, so runs split by an unindexed n-gram (over the cap) extend to the same span, kept once."""
-    order = np.lexsort((pa, pb - pa, article_of[pb], article_of[pa]))
-    pa, pb = pa[order], pb[order]
+    doc_a, doc_b = _article_at(bounds, pa), _article_at(bounds, pb)
+    order = np.lexsort((pa, pb - pa, doc_b, doc_a))
+    pa, pb, doc_a, doc_b = pa[order], pb[order], doc_a[order], doc_b[order]
     new = np.ones(len(pa), dtype=bool)
     new[1:] = (
-        (article_of[pa[1:]] != article_of[pa[:-1]])
-        | (article_of[pb[1:]] != article_of[pb[:-1]])
+        (doc_a[1:] != doc_a[:-1])
+        | (doc_b[1:] != doc_b[:-1])
         | (pb[1:] - pa[1:] != pb[:-1] - pa[:-1])
         | (pa[1:] - pa[:-1] > n)
     )
@@ -228,7 +240,7 @@ def _maximal_spans(pa: np.ndarray, pb: np.ndarray, ids: np.ndarray, article_of: 
     last = np.append(first[1:], len(pa)) - 1
     start_a, start_b = pa[first].copy(), pb[first].copy()
     end_a, end_b = pa[last] + n, pb[last] + n
-    doc_a, doc_b = article_of[start_a], article_of[start_b]
+    doc_a, doc_b = doc_a[first], doc_b[first]
     _extend(ids, end_a, end_b, bounds[doc_a + 1], bounds[doc_b + 1], step=1)
     _extend(ids, start_a, start_b, bounds[doc_a], bounds[doc_b], step=-1)
     spans = np.unique(np.stack([start_a, end_a, start_b, end_b], axis=1), axis=0)
@@ -255,7 +267,7 @@ def _ranges(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return owner, start[owner] + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _spread(index: _NgramIndex, tokens: CorpusTokens, article_of, group_codes, start, end, n: int) -> tuple:
+def _spread(index: _NgramIndex, tokens: CorpusTokens, group_codes, start, end, n: int) -> tuple:
     """For each span ``[start, end)`` (one side), the median over its n-grams of the articles and
     of the groups they are in."""
     span_of, positions = _ranges(start, end - n + 1)
@@ -265,9 +277,8 @@ def _spread(index: _NgramIndex, tokens: CorpusTokens, article_of, group_codes, s
     owner, occurrence = _ranges(
         index.group_start[needed], index.group_start[needed] + index.group_size[needed]
     )
-    places = np.unique(
-        np.stack([needed[owner], group_codes[article_of[index.positions[occurrence]]]]), axis=1
-    )
+    article = _article_at(tokens.article_bounds, index.positions[occurrence])
+    places = np.unique(np.stack([needed[owner], group_codes[article]]), axis=1)
     groups = pd.Series(places[0]).value_counts().reindex(group).to_numpy()
     frame = pd.DataFrame({"span": span_of, "articles": index.group_articles[group], "groups": groups})
     medians = frame.groupby("span").median()
@@ -286,16 +297,30 @@ def _information(ids: np.ndarray, start: np.ndarray, end: np.ndarray, copies: np
     counts = np.bincount(ids)
     frequency = counts / len(ids)
     owner, positions = _ranges(start + 1, end)
-    size = np.int64(len(counts))
-    bigrams = np.sort(ids[:-1].astype(np.int64) * size + ids[1:])
-    wanted = ids[positions - 1].astype(np.int64) * size + ids[positions]
-    pair = np.searchsorted(bigrams, wanted, side="right") - np.searchsorted(bigrams, wanted)
+    pair = _bigram_counts(ids, ids[positions - 1], ids[positions])
     left_out = copies[owner]
     previous = counts[ids[positions - 1]]
     conditional = (np.maximum(pair - left_out, 0) + BIGRAM_PRIOR * frequency[ids[positions]]) / (
         np.maximum(previous - left_out, 0) + BIGRAM_PRIOR
     )
     return -np.log2(frequency[ids[start]]) - np.bincount(owner, np.log2(conditional), len(start))
+
+
+def _bigram_counts(ids: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """How often each bigram ``(first[i], second[i])`` occurs in ``ids``: the corpus is scanned a
+    block at a time for the few bigrams asked about, never sorted whole (a 480 MB array of keys at
+    100,000 articles)."""
+    size = np.int64(int(ids.max(initial=0)) + 1)
+    wanted, asked = np.unique(first.astype(np.int64) * size + second, return_inverse=True)
+    counts = np.zeros(len(wanted), dtype=np.int64)
+    if not len(wanted):
+        return counts[asked]
+    for block in range(0, len(ids) - 1, _BLOCK):
+        end = min(block + _BLOCK, len(ids) - 1)
+        keys = ids[block:end].astype(np.int64) * size + ids[block + 1 : end + 1]
+        at = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+        counts += np.bincount(at[wanted[at] == keys], minlength=len(wanted))
+    return counts[asked]
 
 
 def _chance_bits(tokens: CorpusTokens) -> float:
@@ -341,21 +366,19 @@ def shared_passages(
     tokens = corpus_tokens(corpus["text"])
     n = min(NGRAM, min_words)
     bounds = tokens.article_bounds
-    article_of = np.repeat(np.arange(len(corpus), dtype=np.int32), np.diff(bounds))
-    index = _ngram_index(tokens, article_of, n)
-    pa, pb = _seed_pairs(index, tokens.ids, article_of, n, max_df)
+    index = _ngram_index(tokens, n)
+    pa, pb = _seed_pairs(index, tokens.ids, bounds, n, max_df)
     if not len(pa):
         return pd.DataFrame(columns=PASSAGE_COLUMNS)
-    maximal = _maximal_spans(pa, pb, tokens.ids, article_of, bounds, n)
+    maximal = _maximal_spans(pa, pb, tokens.ids, bounds, n)
     spans = pd.DataFrame(dict(zip(("start_a", "end_a", "start_b", "end_b"), maximal, strict=True)))
-    words_before = _words_before(tokens)
-    spans["words"] = words_before[spans["end_a"].to_numpy()] - words_before[spans["start_a"].to_numpy()]
+    spans["words"] = _words_between(tokens, spans["start_a"].to_numpy(), spans["end_a"].to_numpy())
     spans = spans[spans["words"] >= min_words]
     start, end = spans["start_a"].to_numpy(), spans["end_a"].to_numpy()
-    articles, groups = _spread(index, tokens, article_of, pd.factorize(corpus["group"])[0], start, end, n)
+    articles, groups = _spread(index, tokens, pd.factorize(corpus["group"])[0], start, end, n)
     spans = spans.assign(
-        doc_a=article_of[start],
-        doc_b=article_of[spans["start_b"].to_numpy()],
+        doc_a=_article_at(bounds, start),
+        doc_b=_article_at(bounds, spans["start_b"].to_numpy()),
         boilerplate=(articles >= boilerplate_articles) | (groups >= boilerplate_groups),
     )
     spans = spans[_information(tokens.ids, start, end, articles) >= _chance_bits(tokens)]
@@ -380,11 +403,13 @@ def shared_passages(
     )
 
 
-def _words_before(tokens: CorpusTokens) -> np.ndarray:
-    """Words before each global token position (one more entry than tokens), a multi-word
-    canonical token counting as its words."""
-    per_token = np.array([token.count(" ") + 1 for token in tokens.vocabulary], dtype=np.int64)
-    return np.concatenate([[0], np.cumsum(per_token[tokens.ids])])
+def _words_between(tokens: CorpusTokens, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Words in the token ranges ``[start, end)`` (global positions), a multi-word canonical token
+    counting as its words; the few multi-word tokens are counted, not every token."""
+    extra = np.array([token.count(" ") for token in tokens.vocabulary], dtype=np.int64)
+    multi = np.flatnonzero(np.isin(tokens.ids, np.flatnonzero(extra)))
+    before = np.concatenate([[0], np.cumsum(extra[tokens.ids[multi]])])
+    return end - start + before[np.searchsorted(multi, end)] - before[np.searchsorted(multi, start)]
 
 
 def _clean_spans(corpus: pd.DataFrame, tokens: CorpusTokens, start: pd.Series, end: pd.Series) -> list:

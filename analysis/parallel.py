@@ -14,11 +14,13 @@ in chunk order, so a corpus-wide reduction over them gives the same answer.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache, partial
 from itertools import chain, islice
 from pathlib import Path
@@ -172,3 +174,20 @@ def map_frames(
 
 def _first_of(func: Callable[[pd.DataFrame], pd.DataFrame], chunk: list[pd.DataFrame]) -> pd.DataFrame:
     return func(chunk[0])
+
+
+def return_freed_memory() -> None:
+    """Give the memory of freed intermediate arrays back to the operating system.
+
+    glibc keeps freed blocks of up to 32 MB for reuse, and chunk results merged into one array leave
+    them between live data, where they are never returned: after tokenizing 100,000 articles, 600 MB
+    the process no longer used. Dask's documentation gives the same remedy for its workers
+    ("Memory not released back to the OS"). Elsewhere than glibc this does nothing.
+    """
+    with suppress(OSError, AttributeError, TypeError):
+        _libc().malloc_trim(0)
+
+
+@cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c"))

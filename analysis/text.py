@@ -27,18 +27,17 @@ from __future__ import annotations
 
 import csv
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from analysis.parallel import map_chunks
+from analysis.parallel import map_chunks, return_freed_memory
 
 ALIASES_PATH = Path(__file__).parent / "data" / "aliases.csv"
 
@@ -436,24 +435,31 @@ class CorpusTokens:
 
 
 def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, list[int], list[int], np.ndarray]:
-    """One chunk's distinct tokens, its token codes into them, its sentence and article sizes, and
-    its sentence spans."""
+    """One chunk's distinct tokens (in order of first use), its token codes into them, its sentence
+    and article sizes, and its sentence spans. Codes are taken article by article, so the chunk's
+    token strings are never all held at once (3 million of them in 5,000 articles)."""
     bounds: list[tuple[int, int]] = []
-    per_article = [_sentence_tokens(t, False, None, bounds) for t in texts]
-    flat = np.fromiter(chain.from_iterable(chain.from_iterable(per_article)), dtype=object)
-    codes, uniques = pd.factorize(flat)
-    sentence_lengths = [len(s) for a in per_article for s in a]
+    codes: dict[str, int] = {}
+    ids = array("i")
+    sentence_lengths: list[int] = []
+    article_sizes: list[int] = []
+    for text in texts:
+        sentences = _sentence_tokens(text, False, None, bounds)
+        for sentence in sentences:
+            ids.extend([codes.setdefault(token, len(codes)) for token in sentence])
+            sentence_lengths.append(len(sentence))
+        article_sizes.append(len(sentences))
     spans = np.array(bounds, dtype=np.int64).reshape(-1, 2)
-    return list(uniques), codes.astype(np.int32), sentence_lengths, [len(a) for a in per_article], spans
+    return list(codes), np.frombuffer(ids, dtype=np.int32), sentence_lengths, article_sizes, spans
 
 
 def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusTokens:
     """Tokenize texts with :func:`~analysis.text.sentence_tokens` into integer arrays.
 
     Each chunk of articles is tokenized on its own (on a Dask cluster when one is configured, see
-    :mod:`analysis.parallel`) and ids are assigned by ``pd.factorize``, so only a chunk's distinct
-    tokens pass through Python here; chunks are merged in order, so ids never depend on where
-    the work ran.
+    :mod:`analysis.parallel`) into codes of the chunk's distinct tokens, so only those pass
+    through Python here; chunks are merged in order, ids in order of first use, so ids never depend
+    on where the work ran.
     """
     vocabulary: dict[str, int] = {}
     ids: list[np.ndarray] = []
@@ -468,13 +474,16 @@ def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusToken
         sentence_lengths += lengths
         article_counts += counts
         spans.append(chunk_spans)
-    return CorpusTokens(
+    tokens = CorpusTokens(
         ids=np.concatenate(ids) if ids else np.zeros(0, np.int32),
         vocabulary=list(vocabulary),
         sentence_bounds=np.concatenate([[0], np.cumsum(sentence_lengths, dtype=np.int64)]),
         article_sentences=np.concatenate([[0], np.cumsum(article_counts, dtype=np.int64)]),
         sentence_spans=np.concatenate(spans),
     )
+    del ids
+    return_freed_memory()
+    return tokens
 
 
 # --- sentences -----------------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 and on invented articles."""
 
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import overlap
 from analysis.corpus import load_corpus
 from analysis.overlap import (
     ALIGNMENT_COLUMNS,
@@ -101,6 +103,27 @@ def test_passage_offsets_point_at_the_shared_words_in_both_raw_texts(planted) ->
         assert words_a == words_b
         assert len(words_a) == row.n_words
         assert row.text == raw(corpus, row.article_a, row.start_a, row.end_a)
+
+
+def test_passages_do_not_depend_on_the_block_size_of_the_index(planted, monkeypatch) -> None:
+    """The n-gram index and the bigram counts work a block of positions at a time to bound memory;
+    blocks of 7 positions (cut through every n-gram and bigram) give the same passages."""
+    corpus, _ = planted
+    whole = shared_passages(corpus)
+    monkeypatch.setattr(overlap, "_BLOCK", 7)
+    pd.testing.assert_frame_equal(shared_passages(corpus), whole)
+
+
+def test_bigram_counts_match_a_plain_count() -> None:
+    ids = np.random.default_rng(0).integers(0, 40, size=1_000).astype(np.int32)
+    counted = Counter(zip(ids[:-1].tolist(), ids[1:].tolist(), strict=True))
+    absent = next((a, b) for a in range(40) for b in range(40) if (a, b) not in counted)
+    asked = [*counted.most_common(2), *counted.most_common()[-2:]]  # the commonest and the rarest
+    first = np.array([a for (a, _), _ in asked] + [a for (a, _), _ in asked] + [absent[0]])
+    second = np.array([b for (_, b), _ in asked] + [b for (_, b), _ in asked] + [absent[1]])
+    expected = [counted[(a, b)] for a, b in zip(first.tolist(), second.tolist(), strict=True)]
+    assert overlap._bigram_counts(ids, first, second).tolist() == expected
+    assert expected[-1] == 0 and min(expected[:-1]) > 0
 
 
 def test_passage_ignores_quote_style_case_and_alias_spelling(tmp_path: Path) -> None:
