@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import corpus as corpus_module
+from analysis import parallel
 from analysis.corpus import (
     MAX_WARNINGS_PER_PROBLEM,
     CorpusError,
@@ -132,6 +134,16 @@ def test_metadata_overrides_and_missing_rows_are_reported(tmp_path: Path) -> Non
     assert any("ghost.txt" in m for m in messages)
 
 
+def _write_table(table: pd.DataFrame, path: Path) -> Path:
+    if path.suffix in {".csv", ".tsv"}:
+        table.to_csv(path, index=False, sep="\t" if path.suffix == ".tsv" else ",")
+    elif path.suffix == ".jsonl":
+        path.write_text("\n".join(json.dumps(r) for r in table.to_dict("records")), encoding="utf-8")
+    else:
+        table.to_parquet(path)
+    return path
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet", ".tsv"])
 def test_tables_with_synonym_columns(tmp_path: Path, suffix: str) -> None:
     table = pd.DataFrame(
@@ -145,16 +157,7 @@ def test_tables_with_synonym_columns(tmp_path: Path, suffix: str) -> None:
             "link": ["https://e.org/1", ""],
         }
     )
-    path = tmp_path / f"articles{suffix}"
-    if suffix == ".csv":
-        table.to_csv(path, index=False)
-    elif suffix == ".tsv":
-        table.to_csv(path, index=False, sep="\t")
-    elif suffix == ".jsonl":
-        path.write_text("\n".join(json.dumps(r) for r in table.to_dict("records")), encoding="utf-8")
-    else:
-        table.to_parquet(path)
-    corpus, _ = _load_quietly(path)
+    corpus, _ = _load_quietly(_write_table(table, tmp_path / f"articles{suffix}"))
     assert list(corpus["article_id"]) == ["x1", "x2"]
     assert list(corpus["outlet"]) == ["Gazette", "unknown"]
     assert list(corpus["group"]) == ["Gazette", "unknown: x2"]
@@ -162,6 +165,57 @@ def test_tables_with_synonym_columns(tmp_path: Path, suffix: str) -> None:
     assert corpus.loc[0, "headline"] == "Flood defences"
     assert corpus.loc[0, "published"] == "2020-01-02"
     assert corpus.loc[0, "text"].startswith("The council approved")
+
+
+def _many_articles(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": [f"a{i:03d}" for i in range(n)],
+            "text": [f"Article {i} says {i * 7} homes flooded." for i in range(n)],
+        }
+    )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_tables_are_read_and_cleaned_a_batch_at_a_time(tmp_path: Path, suffix: str, monkeypatch) -> None:
+    """Cleaning starts before the table is read to its end, and batches change nothing."""
+    path = _write_table(_many_articles(50), tmp_path / f"articles{suffix}")
+    whole, _ = _load_quietly(path)
+    monkeypatch.setattr(corpus_module, "TABLE_BATCH_ROWS", 3)
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 4)
+    read, read_when_cleaning = [], []
+    table_records = corpus_module._table_records
+
+    def counted(path: Path) -> tuple:
+        names, records = table_records(path)
+        return names, (read.append(record) or record for record in records)
+
+    def build_rows(items: list) -> list:
+        read_when_cleaning.append(len(read))
+        return build(items)
+
+    build = corpus_module._build_rows
+    monkeypatch.setattr(corpus_module, "_table_records", counted)
+    monkeypatch.setattr(corpus_module, "_build_rows", build_rows)
+    batched, _ = _load_quietly(path)
+    pd.testing.assert_frame_equal(batched.drop(columns="file"), whole.drop(columns="file"))
+    assert len(read) == 50
+    assert read_when_cleaning[0] <= 8  # two chunks of four read ahead, not the whole table
+
+
+@pytest.mark.parametrize(
+    ("suffix", "damage", "problem"),
+    [
+        (".jsonl", lambda b: b + b'\n{"id": "late", "text": ', r"line 51 is not JSON"),
+        (".csv", lambda b: b + b'late,"never closed\n' + b"x," * 10, r"csv table"),
+        (".jsonl", lambda b: b + b'\n{"id": "bad", "text": "\xff\xfe"}', r"utf-8"),
+    ],
+)
+def test_a_table_broken_after_its_first_batch_names_the_file(tmp_path: Path, suffix, damage, problem) -> None:
+    path = _write_table(_many_articles(50), tmp_path / f"articles{suffix}")
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(CorpusError, match=rf"articles\{suffix}: cannot be read .*{problem}"):
+        _load_quietly(path)
 
 
 def test_table_without_text_column_lists_its_columns(tmp_path: Path) -> None:
