@@ -700,34 +700,42 @@ def _align_blocks(
     firsts: list[int],
     matrix: sparse.csr_matrix,
     prefix: sparse.csr_matrix,
-    prefix_t: sparse.csr_matrix,
     article_of: np.ndarray,
     rows: int,
     top_k: int,
     min_score: float,
     min_shared: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The best ``top_k`` matches of the sentences in the blocks of ``rows`` sentences starting at
-    ``firsts``, as sentence ids ``a``, ``b`` and their scores (see :func:`align_sentences`)."""
+    """Candidate matches of the sentences in the blocks of ``rows`` sentences starting at ``firsts``:
+    each pair ``a < b`` is scored once, from the block of ``a``, and kept as ``(a, b)`` if ``b`` is
+    among ``a``'s ``top_k`` in this block and as ``(b, a)`` if ``a`` is among ``b``'s. The best
+    ``top_k`` of a sentence overall are among its best in each block (see :func:`_best`)."""
     found_a, found_b, found_score = [], [], []
     for first in firsts:
         block = slice(first, min(first + rows, matrix.shape[0]))
-        shared = (prefix[block] @ prefix_t).tocoo()
-        a, b = shared.row.astype(np.int64) + first, shared.col.astype(np.int64)
-        candidate = (shared.data >= min_shared) & (article_of[a] != article_of[b])
+        later = prefix[first:].T.tocsr()  # blocking features x sentences from this block on
+        shared = (prefix[block] @ later).tocoo()
+        a, b = shared.row.astype(np.int64) + first, shared.col.astype(np.int64) + first
+        candidate = (shared.data >= min_shared) & (b > a) & (article_of[a] != article_of[b])
         a, b = a[candidate], b[candidate]
         score = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
         good = score >= min_score
         a, b, score = a[good], b[good], score[good]
-        order = np.lexsort((b, -score, a))
-        a, b, score = a[order], b[order], score[order]
-        group_first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
-        rank = np.arange(len(a)) - np.repeat(group_first, np.diff(np.r_[group_first, len(a)]))
-        best = rank < top_k
-        found_a.append(a[best])
-        found_b.append(b[best])
-        found_score.append(score[best])
+        for x, y in ((a, b), (b, a)):
+            best = _best(x, y, score, top_k)
+            found_a.append(x[best])
+            found_b.append(y[best])
+            found_score.append(score[best])
     return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score)
+
+
+def _best(a: np.ndarray, b: np.ndarray, score: np.ndarray, top_k: int) -> np.ndarray:
+    """Positions of the ``top_k`` highest scores of each ``a`` (ties: lowest ``b`` first), ordered by
+    ``a``, then score (best first), then ``b``."""
+    order = np.lexsort((b, -score, a))
+    first = np.flatnonzero(np.r_[True, a[order][1:] != a[order][:-1]])
+    rank = np.arange(len(a)) - np.repeat(first, np.diff(np.r_[first, len(a)]))
+    return order[rank < top_k]
 
 
 def align_sentences(
@@ -768,7 +776,6 @@ def align_sentences(
     shared = {
         "matrix": matrix,
         "prefix": prefix,
-        "prefix_t": prefix.T.tocsr(),
         "article_of": vectors.tokens.sentence_article,
         "rows": ALIGN_BLOCK_ROWS,
         "top_k": top_k,
@@ -778,7 +785,8 @@ def align_sentences(
     blocks = range(0, n_sentences, ALIGN_BLOCK_ROWS)
     found = list(map_chunks(_align_blocks, blocks, 1, label="aligning sentences", shared=shared))
     a, b, score = (np.concatenate([part[k] for part in found]) for k in range(3))
-    return _sentence_rows(corpus, vectors.tokens, a, b, score)
+    best = _best(a, b, score, top_k)
+    return _sentence_rows(corpus, vectors.tokens, a[best], b[best], score[best])
 
 
 def _sentence_spans(corpus: pd.DataFrame, tokens: CorpusTokens, sentence_ids: np.ndarray) -> tuple:
