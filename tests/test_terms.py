@@ -8,7 +8,9 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 from wordfreq import top_n_list, word_frequency
 
+from analysis import terms as terms_module
 from analysis.corpus import raw_span
+from analysis.synthetic import generate_articles
 from analysis.terms import (
     PRIOR_FLOOR,
     count_terms,
@@ -26,7 +28,7 @@ from analysis.terms import (
     tfidf_vectorizer,
 )
 from analysis.terms import _english_frequency as english_frequency
-from analysis.text import normalise, tokenize
+from analysis.text import corpus_tokens, normalise, tokenize
 
 
 def test_log_odds_dirichlet_against_values_worked_by_hand() -> None:
@@ -148,6 +150,19 @@ def test_similarity_matrix(seeds) -> None:
     assert (matrix.to_numpy().diagonal() == 1).all()
     assert (matrix == matrix.T).all().all()
     assert ((matrix >= 0) & (matrix <= 1)).all().all()
+
+
+def test_counting_a_chunk_of_articles_at_a_time_changes_nothing(seeds, monkeypatch) -> None:
+    """Articles are counted in chunks whose term codes are merged, and names made a block at a time."""
+    texts = [*seeds["text"], "", *generate_articles(20, seed=1)["text"]]
+    whole = terms_module.term_counts(corpus_tokens(texts))
+    monkeypatch.setattr(terms_module, "CHUNK_ARTICLES", 2)
+    monkeypatch.setattr(terms_module, "_NAME_BLOCK", 5)
+    chunked = terms_module.term_counts(corpus_tokens(texts))
+    assert list(chunked.vocabulary) == list(whole.vocabulary)
+    assert (chunked.matrix != whole.matrix).nnz == 0 and chunked.matrix.shape == whole.matrix.shape
+    assert chunked.words.tolist() == whole.words.tolist()
+    assert whole.matrix.shape == (len(texts), len(whole.vocabulary)) and whole.matrix[5].nnz == 0
 
 
 def test_one_counting_pass_gives_what_scikit_learn_gives(seeds) -> None:
