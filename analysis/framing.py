@@ -22,10 +22,8 @@ headlines.
 from __future__ import annotations
 
 import csv
-import hashlib
 import importlib.resources
 import math
-import pickle
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -43,7 +41,7 @@ from wordfreq import zipf_frequency
 
 from analysis.cleaning import text_to_raw
 from analysis.corpus import group_sizes
-from analysis.parallel import map_frames
+from analysis.parallel import content_key, map_frames
 from analysis.quotes import (
     CLAUSE_OPENERS,
     DETERMINERS,
@@ -1086,12 +1084,8 @@ _READ = ["article_id", "group", "text", "headline", "raw_text", "offset_map"]  #
 
 
 def _content_key(corpus: pd.DataFrame) -> bytes:
-    """A hash of what the tables depend on, article by article (no copy of the whole corpus): a fraction
-    of the cost of parsing the corpus again."""
-    digest = hashlib.blake2b(digest_size=16)
-    for row in corpus[_READ].itertuples(index=False, name=None):
-        digest.update(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
-    return digest.digest()
+    """A hash of what the tables depend on, article by article."""
+    return content_key(corpus[_READ].itertuples(index=False, name=None))
 
 
 def _evidence(corpus: pd.DataFrame, table: str) -> pd.DataFrame:

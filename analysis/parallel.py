@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
+import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
@@ -191,3 +193,13 @@ def return_freed_memory() -> None:
 @cache
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c"))
+
+
+def content_key(items: Iterable[object]) -> bytes:
+    """A hash of ``items`` (picklable), taken one item at a time, so a corpus is never copied whole.
+    A result cached under it is computed again as soon as any item changes; hashing is a fraction
+    of the cost of the analysis it saves (tokenizing, parsing)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for item in items:
+        digest.update(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.digest()

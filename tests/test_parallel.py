@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
-from analysis import framing, overlap, parallel
+from analysis import framing, overlap, parallel, text
 from analysis.corpus import load_corpus
 from analysis.figures import corpus_figures
 from analysis.overlap import align_sentences, bare_corpus, plant_passages, shared_passages
@@ -22,6 +22,17 @@ def cluster_client():
         Client(cluster) as client,
     ):
         yield client
+
+
+class _Forgetful(dict):
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def tokens_computed_each_time(monkeypatch) -> None:
+    """Every call tokenizes, here and on the cluster: the cache of the last tokens would answer the second."""
+    monkeypatch.setattr(text, "_LAST_TOKENS", _Forgetful())
 
 
 @pytest.fixture(scope="module")

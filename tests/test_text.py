@@ -2,8 +2,10 @@
 
 import csv
 
+import pandas as pd
 import pytest
 
+from analysis import text as text_module
 from analysis.text import (
     ALIASES_PATH,
     corpus_tokens,
@@ -217,6 +219,26 @@ def test_corpus_tokens_keep_each_article_s_sentences_tokens_and_spans(seeds) -> 
         for s in range(first, last):
             in_sentence = tokens.ids[tokens.sentence_bounds[s] : tokens.sentence_bounds[s + 1]]
             assert [tokens.vocabulary[i] for i in in_sentence] == sentence_tokens(text)[s - first]
+
+
+def test_the_tokens_of_the_same_texts_are_computed_once(seeds, monkeypatch) -> None:
+    texts = list(seeds["text"])
+    first = corpus_tokens(texts)
+    calls = []
+    tokenize_chunk = text_module._tokenize_chunk
+
+    def counted(chunk: list[str]) -> tuple:
+        calls.append(chunk)
+        return tokenize_chunk(chunk)
+
+    monkeypatch.setattr(text_module, "_tokenize_chunk", counted)
+    assert corpus_tokens(pd.Series(texts)) is first  # the same texts, in another container
+    assert not calls
+    with pytest.raises(ValueError, match="read-only"):
+        first.ids[0] = 1  # a caller cannot change what later callers get
+    changed = corpus_tokens([*texts[:-1], texts[-1] + " One more sentence."])
+    assert len(calls) == 1 and len(changed.ids) == len(first.ids) + 3
+    assert corpus_tokens(iter(texts)) is not first  # a stream cannot be hashed before it is read
 
 
 def test_tokens_and_sentence_spans_in_one_pass_match_the_separate_calls(seeds) -> None:
