@@ -718,7 +718,7 @@ def _align_blocks(
         a, b = shared.row.astype(np.int64) + first, shared.col.astype(np.int64) + first
         candidate = (shared.data >= min_shared) & (b > a) & (article_of[a] != article_of[b])
         a, b = a[candidate], b[candidate]
-        score = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+        score = _cosines(matrix, a, b)
         good = score >= min_score
         a, b, score = a[good], b[good], score[good]
         for x, y in ((a, b), (b, a)):
@@ -727,6 +727,19 @@ def _align_blocks(
             found_b.append(y[best])
             found_score.append(score[best])
     return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score)
+
+
+def _cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``a[i]`` and ``b[i]`` of ``matrix``, a slice of pairs at a time: the rows
+    gathered for millions of candidate pairs would take gigabytes at once."""
+    scores = np.zeros(len(a))
+    for first in range(0, len(a), _PAIR_BLOCK):
+        pairs = slice(first, first + _PAIR_BLOCK)
+        scores[pairs] = np.asarray(matrix[a[pairs]].multiply(matrix[b[pairs]]).sum(axis=1)).ravel()
+    return scores
+
+
+_PAIR_BLOCK = 500_000
 
 
 def _best(a: np.ndarray, b: np.ndarray, score: np.ndarray, top_k: int) -> np.ndarray:

@@ -268,6 +268,14 @@ def test_invented_paraphrases_align_and_unrelated_sentences_do_not(tmp_path: Pat
     assert found["score"].between(0.15, 1.0 + 1e-9).all()
 
 
+def test_alignments_do_not_depend_on_how_many_pairs_are_scored_at_once(planted, monkeypatch) -> None:
+    corpus, _ = planted
+    at_once = align_sentences(corpus)
+    monkeypatch.setattr(overlap, "_PAIR_BLOCK", 3)
+    pd.testing.assert_frame_equal(align_sentences(corpus), at_once)
+    assert len(at_once) > 100
+
+
 def test_planted_sentences_align_with_their_source(planted) -> None:
     corpus, plants = planted
     found = align_sentences(corpus)
