@@ -289,7 +289,7 @@ def _report_reuse(scale: int) -> bool:
     print(
         "\nreuse: 40-word passages planted between known pairs (one per 20 articles), generated in a "
         "process of their own; peak RSS of shared_passages with the corpus in memory, on a cluster the "
-        "sum over the process and its workers"
+        "sum over the process and its workers; align_sentences runs after it, on the tokens it made"
     )
     print(
         f"{'articles':>9}  {'run on':>10}  {'shared_passages s':>17}  {'recall':>6}  {'false pairs':>11}  "
