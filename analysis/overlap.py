@@ -96,6 +96,7 @@ NUMBER_WEIGHT = 1.5  # a figure shared by two sentences is strong evidence of on
 ACTOR_WEIGHT = 1.5  # so is a canonical actor or place ("Iraq", "SDF")
 ALIGN_MAX_DF_FLOOR = 200  # blocking cap, see align_sentences
 ALIGN_BLOCK_ROWS = 5_000  # sentences per sparse product, to bound memory
+ALIGN_MERGE_ROWS = 1_000_000  # candidate matches held before merging them into the best so far
 MIN_FACT_FEATURES = 3  # fewer features than this ("Baghdadi hiding") is a subhead, not a fact
 FACT_MIN_SCORE = 0.25
 MAX_SENTENCES_PER_ARTICLE = 2  # more sentences of one article in one fact means facts chained together
@@ -714,9 +715,13 @@ def _align_blocks(
     for first in firsts:
         block = slice(first, min(first + rows, matrix.shape[0]))
         later = prefix[first:].T.tocsr()  # blocking features x sentences from this block on
-        shared = (prefix[block] @ later).tocoo()
-        a, b = shared.row.astype(np.int64) + first, shared.col.astype(np.int64) + first
-        candidate = (shared.data >= min_shared) & (b > a) & (article_of[a] != article_of[b])
+        shared = prefix[block] @ later
+        # Most pairs share one feature: only the others are turned into (row, column) arrays.
+        enough = np.flatnonzero(shared.data >= min_shared)
+        a = np.searchsorted(shared.indptr, enough, side="right") - 1 + first
+        b = shared.indices[enough].astype(np.int64) + first
+        del shared, enough
+        candidate = (b > a) & (article_of[a] != article_of[b])
         a, b = a[candidate], b[candidate]
         score = _cosines(matrix, a, b)
         good = score >= min_score
@@ -740,6 +745,14 @@ def _cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndar
 
 
 _PAIR_BLOCK = 500_000
+
+
+def _merge_best(parts: list[tuple], top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``top_k`` matches of each sentence among the ``(a, b, score)`` parts: merged as the
+    blocks come back, so the client holds about the final table, not every block's candidates."""
+    a, b, score = (np.concatenate([part[k] for part in parts]) for k in range(3))
+    best = _best(a, b, score, top_k)
+    return a[best], b[best], score[best]
 
 
 def _best(a: np.ndarray, b: np.ndarray, score: np.ndarray, top_k: int) -> np.ndarray:
@@ -796,10 +809,15 @@ def align_sentences(
         "min_shared": min_shared,
     }
     blocks = range(0, n_sentences, ALIGN_BLOCK_ROWS)
-    found = list(map_chunks(_align_blocks, blocks, 1, label="aligning sentences", shared=shared))
-    a, b, score = (np.concatenate([part[k] for part in found]) for k in range(3))
-    best = _best(a, b, score, top_k)
-    return _sentence_rows(corpus, vectors.tokens, a[best], b[best], score[best])
+    a, b, score = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    pending: list[tuple] = []
+    for part in map_chunks(_align_blocks, blocks, 1, label="aligning sentences", shared=shared):
+        pending.append(part)
+        if sum(len(p[0]) for p in pending) >= max(len(a), ALIGN_MERGE_ROWS):  # merges cost O(n log n) in all
+            a, b, score = _merge_best([(a, b, score), *pending], top_k)
+            pending = []
+    a, b, score = _merge_best([(a, b, score), *pending], top_k)
+    return _sentence_rows(corpus, vectors.tokens, a, b, score)
 
 
 def _sentence_spans(corpus: pd.DataFrame, tokens: CorpusTokens, sentence_ids: np.ndarray) -> tuple:

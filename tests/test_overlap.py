@@ -268,10 +268,15 @@ def test_invented_paraphrases_align_and_unrelated_sentences_do_not(tmp_path: Pat
     assert found["score"].between(0.15, 1.0 + 1e-9).all()
 
 
-def test_alignments_do_not_depend_on_how_many_pairs_are_scored_at_once(planted, monkeypatch) -> None:
+def test_alignments_do_not_depend_on_how_the_work_is_cut(planted, monkeypatch) -> None:
+    """Blocks of sentences, slices of pairs scored at once, and merges of the blocks' best matches
+    bound memory at scale; cut small (50 sentences, 3 pairs, a merge after every block) they change
+    nothing."""
     corpus, _ = planted
     at_once = align_sentences(corpus)
+    monkeypatch.setattr(overlap, "ALIGN_BLOCK_ROWS", 50)
     monkeypatch.setattr(overlap, "_PAIR_BLOCK", 3)
+    monkeypatch.setattr(overlap, "ALIGN_MERGE_ROWS", 1)
     pd.testing.assert_frame_equal(align_sentences(corpus), at_once)
     assert len(at_once) > 100
 
