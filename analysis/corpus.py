@@ -381,8 +381,8 @@ def _table_records(path: Path) -> tuple[list[str], Iterator[dict]]:
             names = list(first_rows.columns)
             frames = chain([first_rows], reader)
             records = chain.from_iterable(frame.to_dict("records") for frame in frames)
-    except (ValueError, OSError, UnicodeDecodeError) as error:
-        raise CorpusError(f"{path}: cannot be read as a {suffix[1:]} table ({error})") from None
+    except _READ_ERRORS as error:
+        raise _unreadable(path, error) from None
     return names, _reporting_errors(records, path)
 
 
@@ -390,8 +390,15 @@ def _reporting_errors(records: Iterator[dict], path: Path) -> Iterator[dict]:
     """``records``, with a read error met on the way raised as a :class:`CorpusError` naming ``path``."""
     try:
         yield from records
-    except (ValueError, OSError, UnicodeDecodeError) as error:
-        raise CorpusError(f"{path}: cannot be read as a {path.suffix[1:]} table ({error})") from None
+    except _READ_ERRORS as error:
+        raise _unreadable(path, error) from None
+
+
+_READ_ERRORS = (ValueError, OSError, UnicodeDecodeError)
+
+
+def _unreadable(path: Path, error: Exception) -> CorpusError:
+    return CorpusError(f"{path}: cannot be read as a {path.suffix.lower()[1:]} table ({error})")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
