@@ -31,6 +31,7 @@ from array import array
 from collections.abc import Iterable, Sized
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -101,6 +102,7 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})", _TOKEN_RE.flags)  # keeps the surfaces
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.){2,}")
 _FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
@@ -150,6 +152,28 @@ def _shape_fits(shape: str, surface: str) -> bool:
     return True
 
 
+def trie_pattern(words: list[str]) -> str:
+    """An alternation of ``words`` sharing their prefixes: "t(?:en|hree|wo)". Python's regex engine tries
+    the branches of a flat alternation one by one; this is three times faster as a sentence filter.
+    Like an alternation longest first, it matches the longest word it can (the rest of the pattern
+    permitting): each optional branch is tried before the word ending there."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
+
+
 def _bare(surface: str) -> str:
     """The surface without the dots of an acronym or the '#' of a hashtag."""
     if _DOTTED.match(surface):
@@ -157,9 +181,12 @@ def _bare(surface: str) -> str:
     return surface.lstrip("#")
 
 
+_POSSESSIVE = ("'s", "'S")
+
+
 def _possessive_length(surface: str) -> int:
     """Characters of a possessive "'s" at the end of a token's surface, which its span leaves out."""
-    return 2 if len(surface) > 2 and surface[-2:] in ("'s", "'S") else 0
+    return 2 if len(surface) > 2 and surface[-2:] in _POSSESSIVE else 0
 
 
 class AliasTable:
@@ -319,7 +346,11 @@ def _line_tokens(
 ) -> list:
     """Tokens of one sentence (``line`` is the whole line it stands on, to tell a shouted line):
     plain strings, or :class:`Token` with spans when ``with_spans``."""
-    surfaces = _TOKEN_RE.findall(text)
+    if with_spans:
+        parts = _TOKEN_SPLIT_RE.split(text)  # gap, surface, gap, ..., gap
+        surfaces = parts[1::2]
+    else:
+        surfaces = _TOKEN_RE.findall(text)
     # Fast path, mostly at C speed: no alias can start here and no surname is known in it.
     tokens = list(map(table.defaults.get, surfaces))
     if None in tokens:
@@ -329,12 +360,7 @@ def _line_tokens(
         if None in tokens:  # the cache filled up and was cleared on the way
             tokens = [table.word(s).default for s in surfaces]
     if table.special.isdisjoint(surfaces) and (not surnames or surnames.keys().isdisjoint(tokens)):
-        if not with_spans:
-            return tokens
-        return [
-            Token(token, offset + m.start(), offset + m.end() - _possessive_length(m.group()))
-            for token, m in zip(tokens, _TOKEN_RE.finditer(text), strict=True)
-        ]
+        return _with_spans(tokens, parts, offset) if with_spans else tokens
     sentence = _Line(text, [table.word(s) for s in surfaces], line)
     words = sentence.words
     out: list = []
@@ -361,6 +387,18 @@ def _line_tokens(
             out.append(token)
         i += width
     return out
+
+
+def _with_spans(tokens: list[str], parts: list[str], offset: int) -> list[Token]:
+    """``tokens`` as :class:`Token`, one per surface of ``parts`` (gaps and surfaces alternating, as
+    :data:`_TOKEN_SPLIT_RE` splits a sentence starting at ``offset``). The spans are running sums of
+    the parts' lengths, made at C speed: a match object per token made this twice as slow."""
+    bounds = list(accumulate(map(len, parts), initial=offset))
+    ends = bounds[2::2]
+    surfaces = parts[1::2]
+    for i in [i for i, surface in enumerate(surfaces) if surface[-2:] in _POSSESSIVE]:
+        ends[i] -= _possessive_length(surfaces[i])
+    return list(map(tuple.__new__, repeat(Token), zip(tokens, bounds[1:-1:2], ends, strict=True)))
 
 
 def _sentence_tokens(
