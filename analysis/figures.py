@@ -57,7 +57,7 @@ import pandas as pd
 
 from analysis import parallel
 from analysis.cleaning import text_to_raw
-from analysis.text import normalise, sentences
+from analysis.text import normalise, sentences, trie_pattern
 
 DATA = Path(__file__).parent / "data"
 APPROX_TOLERANCE = 0.1  # "about 2,000" is read as 1,800-2,200
@@ -189,30 +189,10 @@ class _Lexicon:
         # A sentence is read only if it holds a digit or one of these words ("a" of "a few" is not one).
         atoms = [w for w in starts | {v.words[-1] for vs in self.vague.values() for v in vs} if w.isalpha()]
         glyphs = "".join(w for w, (_, kind) in self.number.items() if kind == "glyph")
-        self.atom = re.compile(r"[0-9" + glyphs + r"]|\b" + _trie(atoms) + r"\b", re.IGNORECASE)
+        self.atom = re.compile(r"[0-9" + glyphs + r"]|\b" + trie_pattern(atoms) + r"\b", re.IGNORECASE)
 
     def kind(self, word: str) -> str:
         return self.number.get(word, (0.0, ""))[1]
-
-
-def _trie(words: list[str]) -> str:
-    """An alternation of ``words`` sharing their prefixes: "t(?:en|hree|wo)". Python's regex engine tries
-    the branches of a flat alternation one by one; this is three times faster as a sentence filter."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return pattern(tree)
 
 
 @lru_cache(maxsize=1)

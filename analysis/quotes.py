@@ -60,7 +60,7 @@ import pandas as pd
 
 from analysis import parallel
 from analysis.cleaning import EMBED_SIGNATURE, text_to_raw
-from analysis.text import ALIASES_PATH, normalise, sentences, tokenize
+from analysis.text import ALIASES_PATH, normalise, sentences, tokenize, trie_pattern
 
 DATA = Path(__file__).parent / "data"
 SPEECH_VERBS_PATH = DATA / "speech_verbs.txt"
@@ -1231,7 +1231,7 @@ def _agencies() -> _Agencies:
         listed = row["name"].strip()
         body = listed[4:] if listed.startswith("The ") else listed
         names[body.lower()] = (row["canonical"].strip(), row["kind"].strip(), listed)
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    alternatives = trie_pattern(list(names))
     pattern = re.compile(rf"(?<![\w@#])(?:(?P<the>the )?)(?P<name>{alternatives})(?![\w-])", re.IGNORECASE)
     credits = sorted(cue_sections()["credits"], key=len, reverse=True)
     before = re.compile(
