@@ -1,6 +1,8 @@
 """The tokenization policy and the sentence splitter, on the seeds and on invented text."""
 
 import csv
+import random
+import re
 
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from analysis.text import (
     sentences,
     token_spans,
     tokenize,
+    trie_pattern,
 )
 
 
@@ -88,6 +91,26 @@ def test_token_spans_point_at_their_words(seeds) -> None:
     text = seeds["text"][2]
     found = {text[s:e] for tok, s, e in token_spans(text) if tok == "ISIS"}
     assert {"ISIS", "Islamic State", "IS", "Daesh"} <= found
+
+
+def test_spans_leave_out_a_final_apostrophe_s_in_either_case() -> None:
+    text = "The army's push, BAGHOUZ'S end. It's 6,500 men's lives; the role of Ali's sons' won't"
+    surfaces = [text[start:end] for sentence in sentence_token_spans(text) for _, start, end in sentence]
+    assert surfaces == [
+        "The", "army", "push", "BAGHOUZ", "end",
+        "It", "6,500", "men", "lives", "the", "role", "of", "Ali", "sons", "won't",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_trie_pattern_matches_what_the_longest_first_alternation_matches(seed: int) -> None:
+    rng = random.Random(seed)
+    words = sorted({"".join(rng.choices("abc ", k=rng.randint(1, 5))).strip() or "a" for _ in range(40)})
+    text = "".join(rng.choices("abc .", k=2_000))
+    longest_first = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    for template in (r"\b(?:{})\b", r"(?:{})(?=\.)", "(?:{})"):
+        expected = [m.span() for m in re.finditer(template.format(longest_first), text)]
+        assert [m.span() for m in re.finditer(template.format(trie_pattern(words)), text)] == expected
 
 
 def test_alias_table_covers_the_actors_and_places_of_the_seeds(seeds) -> None:
