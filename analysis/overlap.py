@@ -832,11 +832,11 @@ def _sentence_rows(
     corpus: pd.DataFrame, tokens: CorpusTokens, a: np.ndarray, b: np.ndarray, score
 ) -> pd.DataFrame:
     ids = corpus["article_id"].to_numpy()
-    doc, within, raw = _sentence_spans(corpus, tokens, np.concatenate([a, b]))
-    starts, ends = (
-        np.array([s for s, _ in raw], dtype=np.int64),
-        np.array([e for _, e in raw], dtype=np.int64),
-    )
+    # A sentence is in several rows (a side's top_k and the other side's): map each one once.
+    sentence_ids, row_of = np.unique(np.concatenate([a, b]), return_inverse=True)
+    doc, within, raw = _sentence_spans(corpus, tokens, sentence_ids)
+    raw = np.array(raw, dtype=np.int64).reshape(-1, 2)[row_of]
+    doc, within, starts, ends = doc[row_of], within[row_of], raw[:, 0], raw[:, 1]
     side_a, side_b = slice(0, len(a)), slice(len(a), None)
     return pd.DataFrame(
         {
