@@ -269,9 +269,15 @@ def first_occurrences(
     rows stays cheap on a large corpus.
     """
     counts = count_terms(corpus["text"]) if counts is None else counts
-    by_term = counts.matrix.tocsc()
+    # Only the table's terms are looked up: an index over a 100,000-article vocabulary (12 million
+    # terms) and the whole matrix by column took 1 GB for a table of a few hundred rows.
+    wanted = set(table["term"])
+    found = {term: column for column, term in enumerate(counts.vocabulary) if term in wanted}
+    column_of = np.array([found.get(term, -1) for term in table["term"]], dtype=np.int64)  # -1: not in it
+    needed = np.unique(column_of[column_of >= 0])
+    by_term = counts.matrix[:, needed].tocsc()
     by_term.sort_indices()
-    column_of = pd.Index(counts.vocabulary).get_indexer(table["term"])  # -1: not in the corpus
+    column_of[column_of >= 0] = np.searchsorted(needed, column_of[column_of >= 0])
     keys = corpus["article_id"] if by == "article" else corpus["group"]
     members = pd.Series(range(len(corpus))).groupby(keys.to_numpy()).agg(np.array)
     terms_by_article: dict[int, list] = {}
