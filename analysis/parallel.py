@@ -105,36 +105,107 @@ def map_chunks(
     """
     size = size or CHUNK_ARTICLES
     shared = dict(shared or {})
+    head, batches = _read_ahead(items, size)
+    if len(head) < 2:
+        yield from (func(batch, **shared) for batch in head)
+        return
+    yield from progress(_results(func, batches, shared, client()), label, _count(items, size))
+
+
+def _read_ahead(items: Iterable[T], size: int) -> tuple[list[list[T]], Iterator[list[T]]]:
+    """The first two chunks of ``items`` (fewer if there are fewer), and all the chunks."""
     batches = chunks(items, size)
-    first = next(batches, None)
-    if first is None:
-        return
-    second = next(batches, None)
-    if second is None:
-        yield func(first, **shared)
-        return
-    total = -(-len(items) // size) if isinstance(items, Sized) else None
-    results = _results(func, chain([first, second], batches), shared, client())
-    yield from progress(results, label, total)
+    head = list(islice(batches, 2))
+    return head, chain(head, batches)
+
+
+def _count(items: Iterable, size: int) -> int | None:
+    return -(-len(items) // size) if isinstance(items, Sized) else None
 
 
 def _results(
     func: Callable[..., R], batches: Iterable[list], shared: dict[str, Any], dask_client: Client | None
 ) -> Iterator[R]:
     if dask_client is None:
-        for batch in batches:
-            yield func(batch, **shared)
+        yield from (func(batch, **shared) for batch in batches)
         return
+    ahead: deque = deque()
+    for future in _submitted(func, batches, shared, dask_client):
+        ahead.append(future)
+        if len(ahead) >= _in_flight(dask_client):
+            yield ahead.popleft().result()
+    while ahead:
+        yield ahead.popleft().result()
+
+
+def _in_flight(dask_client: Client) -> int:
+    return IN_FLIGHT_PER_WORKER * max(1, len(dask_client.scheduler_info()["workers"]))
+
+
+def _submitted(
+    func: Callable[..., R], batches: Iterable[list], shared: dict[str, Any], dask_client: Client
+) -> Iterator[Any]:
+    """Futures of ``func(batch, **shared)`` on the cluster, in batch order; a batch is sent only when
+    fewer than :func:`_in_flight` of the earlier ones are unfinished."""
+    from distributed import wait
+
     shared = {name: dask_client.scatter([value], broadcast=True)[0] for name, value in shared.items()}
-    limit = IN_FLIGHT_PER_WORKER * max(1, len(dask_client.scheduler_info()["workers"]))
+    limit = _in_flight(dask_client)
     pending: deque = deque()
     for batch in batches:
         [data] = dask_client.scatter([batch])  # sent as data, not inside the task graph
         pending.append(dask_client.submit(func, data, pure=False, **shared))
-        if len(pending) >= limit:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+        if len(pending) > limit:
+            wait(pending.popleft())
+        yield pending[-1]
+
+
+def reduce_chunks(
+    func: Callable[..., R],
+    combine: Callable[[R, R], R],
+    items: Iterable[T],
+    size: int | None = None,
+    label: str | None = None,
+    shared: Mapping[str, Any] | None = None,
+) -> R | None:
+    """A corpus-wide reduction: ``combine`` over ``func(chunk, **shared)`` of every chunk (as in
+    :func:`map_chunks`), in chunk order; None when there are no items.
+
+    ``combine(earlier, later)`` must be associative. The results are combined as a balanced tree
+    (two of the same size at a time, as they come), so a merge that costs the size of its inputs
+    costs n log n in all, not n^2 as a running total would. On a cluster the chunks and their
+    combinations run on the workers and only the final result comes back here.
+    """
+    size = size or CHUNK_ARTICLES
+    shared = dict(shared or {})
+    head, batches = _read_ahead(items, size)
+    if len(head) < 2:
+        return func(head[0], **shared) if head else None
+    batches = progress(batches, label, _count(items, size))
+    dask_client = client()
+    if dask_client is None:
+        return _tree_fold((func(batch, **shared) for batch in batches), combine)
+
+    def submit(earlier: Any, later: Any) -> Any:
+        return dask_client.submit(combine, earlier, later, pure=False)
+
+    return _tree_fold(_submitted(func, batches, shared, dask_client), submit).result()
+
+
+def _tree_fold(values: Iterable[R], combine: Callable[[R, R], R]) -> R:
+    """``combine`` over ``values`` (at least one) in order, pairing results of equal size like a
+    binary counter: a left fold's answer for an associative ``combine``, each value merged log n times."""
+    stack: list[tuple[int, R]] = []  # (level, value): a value of 2^level inputs, levels decreasing
+    for value in values:
+        level = 0
+        while stack and stack[-1][0] == level:
+            value = combine(stack.pop()[1], value)
+            level += 1
+        stack.append((level, value))
+    value = stack.pop()[1]
+    while stack:
+        value = combine(stack.pop()[1], value)
+    return value
 
 
 def progress(steps: Iterable[R], label: str | None, total: int | None = None) -> Iterator[R]:

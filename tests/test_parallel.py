@@ -1,11 +1,13 @@
 """The pipeline gives the same answers in this process and on a Dask cluster of 2 workers."""
 
+import operator
+
 import numpy as np
 import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
-from analysis import framing, overlap, parallel, text
+from analysis import framing, overlap, parallel, terms, text
 from analysis.corpus import load_corpus
 from analysis.figures import corpus_figures
 from analysis.overlap import align_sentences, bare_corpus, plant_passages, shared_passages
@@ -72,10 +74,33 @@ def test_map_chunks_keeps_chunk_order_here_and_on_the_cluster(cluster_client) ->
     assert parallel.client() is None  # the test run sets neither WORKERS nor SCHEDULER
 
 
+def test_reduce_chunks_folds_in_chunk_order_here_and_on_the_cluster(cluster_client) -> None:
+    # List concatenation is associative but not commutative: any reordering of chunks would show.
+    expected = list(range(23))
+    combined = []
+
+    def concatenate(earlier: list, later: list) -> list:
+        combined.append((len(earlier), len(later)))
+        return earlier + later
+
+    assert parallel.reduce_chunks(list, concatenate, range(23), 3) == expected
+    assert len(combined) == 7  # 8 chunks, combined pairwise: no chunk is merged more than 3 times
+    assert max(a + b for a, b in combined[:-1]) <= 12 and sorted(combined)[-1] == (12, 11)
+    with parallel.using(cluster_client):
+        assert parallel.reduce_chunks(list, operator.add, iter(range(23)), 3) == expected
+        ran_here = []
+        assert parallel.reduce_chunks(
+            lambda chunk: ran_here.append(chunk) or chunk, operator.add, range(2), 3
+        ) == [0, 1]
+        assert ran_here == [[0, 1]]  # one chunk runs in this process, as in map_chunks
+    assert parallel.reduce_chunks(list, operator.add, [], 3) is None
+
+
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 7 articles, so the seeds and a small corpus are split across the workers."""
     monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 7)
+    monkeypatch.setattr(terms, "CHUNK_ARTICLES", 7)
 
 
 def test_tokens_and_term_counts_are_identical_on_the_cluster(
