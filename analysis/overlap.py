@@ -21,7 +21,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import combinations
 
 import numpy as np
@@ -32,7 +32,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.cleaning import text_to_raw
 from analysis.corpus import cleaning_log
-from analysis.parallel import map_chunks
+from analysis.parallel import reduce_chunks
 from analysis.text import (
     CorpusTokens,
     corpus_tokens,
@@ -96,7 +96,6 @@ NUMBER_WEIGHT = 1.5  # a figure shared by two sentences is strong evidence of on
 ACTOR_WEIGHT = 1.5  # so is a canonical actor or place ("Iraq", "SDF")
 ALIGN_MAX_DF_FLOOR = 200  # blocking cap, see align_sentences
 ALIGN_BLOCK_ROWS = 5_000  # sentences per sparse product, to bound memory
-ALIGN_MERGE_ROWS = 1_000_000  # candidate matches held before merging them into the best so far
 MIN_FACT_FEATURES = 3  # fewer features than this ("Baghdadi hiding") is a subhead, not a fact
 FACT_MIN_SCORE = 0.25
 MAX_SENTENCES_PER_ARTICLE = 2  # more sentences of one article in one fact means facts chained together
@@ -689,21 +688,44 @@ def _prefix_index(
     share), so each sentence needs to be indexed only under the features before its tail of norm
     < t: usually its rare ones. Features in more than ``max_df`` sentences are then dropped too.
     """
+    by_rarity = np.argsort(df, kind="stable")  # features, rarest first
     rank = np.empty(len(df), dtype=np.int64)
-    rank[np.argsort(df, kind="stable")] = np.arange(len(df))
-    ranked = sparse.csr_matrix(
-        (vectors.data.copy(), rank[vectors.indices], vectors.indptr.copy()), shape=vectors.shape
+    rank[by_rarity] = np.arange(len(df))
+    blocks = [
+        _block_prefix(vectors[first : first + _PREFIX_ROWS], rank, by_rarity, df, min_score, max_df)
+        for first in range(0, vectors.shape[0], _PREFIX_ROWS)
+    ]
+    return (
+        sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix(vectors.shape, dtype=np.float32)
     )
+
+
+# Sentences of the prefix index worked out at a time: bounds the memory of its temporaries (2 GB at
+# 2.8 million sentences at once), and keeps the running sums of squared weights below 10,000 (each
+# row sums to 1), where their rounding (1e-12) stays well inside the threshold's tolerance (2e-11).
+_PREFIX_ROWS = 10_000
+
+
+def _block_prefix(
+    block: sparse.csr_matrix,
+    rank: np.ndarray,
+    by_rarity: np.ndarray,
+    df: np.ndarray,
+    min_score: float,
+    max_df: int,
+) -> sparse.csr_matrix:
+    """:func:`_prefix_index` of a block of rows."""
+    ranked = sparse.csr_matrix((block.data, rank[block.indices], block.indptr), shape=block.shape)
     ranked.sort_indices()
     squares = ranked.data**2
     cumulative = np.cumsum(squares)
     row_of = np.repeat(np.arange(ranked.shape[0]), np.diff(ranked.indptr))
     row_total = np.concatenate([[0.0], cumulative])[ranked.indptr[1:]]
     tail = row_total[row_of] - cumulative + squares  # weight of this feature and every commoner one
-    original = np.argsort(rank)[ranked.indices]
+    original = by_rarity[ranked.indices]
     keep = (tail >= min_score**2 * (1 - 1e-9)) & (df[original] <= max_df)
     return sparse.csr_matrix(
-        (np.ones(keep.sum(), dtype=np.float32), (row_of[keep], original[keep])), shape=vectors.shape
+        (np.ones(keep.sum(), dtype=np.float32), (row_of[keep], original[keep])), shape=block.shape
     )
 
 
@@ -719,17 +741,18 @@ def _align_blocks(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate matches of the sentences in the blocks of ``rows`` sentences starting at ``firsts``:
     each pair ``a < b`` is scored once, from the block of ``a``, and kept as ``(a, b)`` if ``b`` is
-    among ``a``'s ``top_k`` in this block and as ``(b, a)`` if ``a`` is among ``b``'s. The best
-    ``top_k`` of a sentence overall are among its best in each block (see :func:`_best`)."""
+    among ``a``'s ``top_k`` in this block and as ``(b, a)`` if ``a`` is among ``b``'s; then the
+    ``top_k`` of each sentence among them. The best ``top_k`` of a sentence overall are among its
+    best in each block, so :func:`_merge_best` of the blocks' results gives them (see :func:`_best`)."""
     found_a, found_b, found_score = [], [], []
     for first in firsts:
         block = slice(first, min(first + rows, matrix.shape[0]))
-        later = prefix[first:].T.tocsr()  # blocking features x sentences from this block on
-        shared = prefix[block] @ later
+        since = first - first % (rows * _BLOCKS_PER_TRANSPOSE)
+        shared = prefix[block] @ _sentences_by_feature(prefix, since)
         # Most pairs share one feature: only the others are turned into (row, column) arrays.
         enough = np.flatnonzero(shared.data >= min_shared)
         a = np.searchsorted(shared.indptr, enough, side="right") - 1 + first
-        b = shared.indices[enough].astype(np.int64) + first
+        b = shared.indices[enough].astype(np.int64) + since
         del shared, enough
         candidate = (b > a) & (article_of[a] != article_of[b])
         a, b = a[candidate], b[candidate]
@@ -741,7 +764,25 @@ def _align_blocks(
             found_a.append(x[best])
             found_b.append(y[best])
             found_score.append(score[best])
-    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score)
+    return _top_matches(np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score), top_k)
+
+
+# A block pairs its sentences with every later one through the blocking features x sentences matrix
+# of the sentences from some point on. Transposed afresh for each block, that copying grew as
+# blocks x sentences (a quarter of the time at 560,000 sentences); transposed once per this many
+# blocks, it is a few copies, at the price of pairing a block with up to as many earlier sentences.
+_BLOCKS_PER_TRANSPOSE = 20
+_TRANSPOSED: dict[tuple[int, int], tuple[sparse.csr_matrix, sparse.csr_matrix]] = {}
+
+
+def _sentences_by_feature(prefix: sparse.csr_matrix, since: int) -> sparse.csr_matrix:
+    """``prefix[since:]`` transposed, kept for the blocks that follow (the last one only: blocks come
+    in order, here and on each worker)."""
+    key = (id(prefix), since)
+    if key not in _TRANSPOSED:
+        _TRANSPOSED.clear()
+        _TRANSPOSED[key] = (prefix, prefix[since:].T.tocsr())  # prefix kept, so its id is not reused
+    return _TRANSPOSED[key][1]
 
 
 def _cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -757,10 +798,15 @@ def _cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndar
 _PAIR_BLOCK = 500_000
 
 
-def _merge_best(parts: list[tuple], top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The best ``top_k`` matches of each sentence among the ``(a, b, score)`` parts: merged as the
-    blocks come back, so the client holds about the final table, not every block's candidates."""
-    a, b, score = (np.concatenate([part[k] for part in parts]) for k in range(3))
+def _merge_best(earlier: tuple, later: tuple, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``top_k`` matches of each sentence among two ``(a, b, score)`` parts: the reduction
+    over the blocks (a directed pair comes from one block only, so the order is total and the merge
+    associative), run on the workers of a cluster so no process holds every block's candidates."""
+    return _top_matches(*(np.concatenate([earlier[k], later[k]]) for k in range(3)), top_k)
+
+
+def _top_matches(a: np.ndarray, b: np.ndarray, score: np.ndarray, top_k: int) -> tuple:
+    """The rows of the ``top_k`` best matches of each sentence ``a`` (see :func:`_best`)."""
     best = _best(a, b, score, top_k)
     return a[best], b[best], score[best]
 
@@ -819,14 +865,9 @@ def align_sentences(
         "min_shared": min_shared,
     }
     blocks = range(0, n_sentences, ALIGN_BLOCK_ROWS)
-    a, b, score = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    pending: list[tuple] = []
-    for part in map_chunks(_align_blocks, blocks, 1, label="aligning sentences", shared=shared):
-        pending.append(part)
-        if sum(len(p[0]) for p in pending) >= max(len(a), ALIGN_MERGE_ROWS):  # merges cost O(n log n) in all
-            a, b, score = _merge_best([(a, b, score), *pending], top_k)
-            pending = []
-    a, b, score = _merge_best([(a, b, score), *pending], top_k)
+    merge = partial(_merge_best, top_k=top_k)
+    a, b, score = reduce_chunks(_align_blocks, merge, blocks, 1, label="aligning sentences", shared=shared)
+    _TRANSPOSED.clear()
     return _sentence_rows(corpus, vectors.tokens, a, b, score)
 
 

@@ -269,15 +269,24 @@ def test_invented_paraphrases_align_and_unrelated_sentences_do_not(tmp_path: Pat
 
 
 def test_alignments_do_not_depend_on_how_the_work_is_cut(planted, monkeypatch) -> None:
-    """Blocks of sentences, slices of pairs scored at once, and merges of the blocks' best matches
-    bound memory at scale; cut small (50 sentences, 3 pairs, a merge after every block) they change
-    nothing."""
+    """Blocks of sentences, slices of pairs scored at once, the tree of merges of the blocks' best
+    matches and the blocks sharing a transposed index bound memory and time at scale; cut small
+    (blocks of 50 sentences, 3 blocks per transposed index, 3 pairs at a time) they change nothing."""
     corpus, _ = planted
     at_once = align_sentences(corpus)
     monkeypatch.setattr(overlap, "ALIGN_BLOCK_ROWS", 50)
+    monkeypatch.setattr(overlap, "_BLOCKS_PER_TRANSPOSE", 3)
     monkeypatch.setattr(overlap, "_PAIR_BLOCK", 3)
-    monkeypatch.setattr(overlap, "ALIGN_MERGE_ROWS", 1)
+    merges = []
+    merge = overlap._merge_best
+
+    def counted(*args, **kwargs) -> tuple:
+        merges.append(1)
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(overlap, "_merge_best", counted)
     pd.testing.assert_frame_equal(align_sentences(corpus), at_once)
+    assert len(merges) == -(-overlap.sentence_vectors(corpus["text"]).vectors.shape[0] // 50) - 1
     assert len(at_once) > 100
 
 
