@@ -9,7 +9,8 @@ The cluster comes from the environment, read once per process:
 Work of more than one chunk shows a progress bar (:func:`progress`; ``PROGRESS=off`` hides it).
 
 Results never depend on where the work ran: the chunks are the same and their results come back
-in chunk order, so a corpus-wide reduction over them gives the same answer.
+in chunk order (:func:`map_chunks`), or are combined in chunk order by an associative merge, on
+the workers of a cluster (:func:`reduce_chunks`), so a corpus-wide reduction gives the same answer.
 """
 
 from __future__ import annotations
@@ -130,9 +131,10 @@ def _results(
         yield from (func(batch, **shared) for batch in batches)
         return
     ahead: deque = deque()
+    limit = _in_flight(dask_client)
     for future in _submitted(func, batches, shared, dask_client):
         ahead.append(future)
-        if len(ahead) >= _in_flight(dask_client):
+        if len(ahead) >= limit:
             yield ahead.popleft().result()
     while ahead:
         yield ahead.popleft().result()
