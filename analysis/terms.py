@@ -185,14 +185,20 @@ def _merged_counts(
     term_codes = np.concatenate([earlier[0], later[0]])
     term_codes.sort(kind="stable")  # two sorted runs: merged in linear time (np.union1d hashes: 10x slower)
     term_codes = term_codes[np.r_[True, term_codes[1:] != term_codes[:-1]]]
-    parts = [
-        sparse.csr_matrix(
-            (part.data, np.searchsorted(term_codes, codes)[part.indices], part.indptr),
-            (part.shape[0], len(term_codes)),
-        )
-        for codes, part in (earlier, later)
-    ]
-    return term_codes, sparse.vstack(parts, format="csr")
+    # Built as one matrix's arrays: stacking two matrices held a third copy of the counts (on a
+    # worker, 1.6 GB at 100,000 articles).
+    index_type = np.int32 if len(term_codes) < 2**31 else np.int64
+    columns = np.concatenate(
+        [
+            np.searchsorted(term_codes, codes).astype(index_type)[part.indices]
+            for codes, part in (earlier, later)
+        ]
+    )
+    (_, counts_a), (_, counts_b) = earlier, later
+    indptr = np.concatenate([counts_a.indptr, counts_b.indptr[1:] + np.int64(counts_a.indptr[-1])])
+    data = np.concatenate([counts_a.data, counts_b.data])
+    shape = (counts_a.shape[0] + counts_b.shape[0], len(term_codes))
+    return term_codes, sparse.csr_matrix((data, columns, indptr), shape=shape)
 
 
 def _group_rows(groups: Sequence[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
