@@ -779,10 +779,12 @@ def _sentences_by_feature(prefix: sparse.csr_matrix, since: int) -> sparse.csr_m
     """``prefix[since:]`` transposed, kept for the blocks that follow (the last one only: blocks come
     in order, here and on each worker)."""
     key = (id(prefix), since)
-    if key not in _TRANSPOSED:
+    cached = _TRANSPOSED.get(key)  # one lookup: a worker of several threads may replace it meanwhile
+    if cached is None:
+        cached = (prefix, prefix[since:].T.tocsr())  # prefix kept, so its id is not reused
         _TRANSPOSED.clear()
-        _TRANSPOSED[key] = (prefix, prefix[since:].T.tocsr())  # prefix kept, so its id is not reused
-    return _TRANSPOSED[key][1]
+        _TRANSPOSED[key] = cached
+    return cached[1]
 
 
 def _cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:

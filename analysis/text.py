@@ -102,7 +102,8 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})", _TOKEN_RE.flags)  # keeps the surfaces
+# The same matches as one group, so split keeps the surfaces (a newline ends the verbose pattern's comments).
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern}\n)", _TOKEN_RE.flags)
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.){2,}")
 _FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS)
 
