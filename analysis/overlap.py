@@ -695,15 +695,10 @@ def _prefix_index(
         _block_prefix(vectors[first : first + _PREFIX_ROWS], rank, by_rarity, df, min_score, max_df)
         for first in range(0, vectors.shape[0], _PREFIX_ROWS)
     ]
-    return (
-        sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix(vectors.shape, dtype=np.float32)
-    )
+    return sparse.vstack(blocks, format="csr")  # align_sentences asks only when there are sentences
 
 
-# Sentences of the prefix index worked out at a time: bounds the memory of its temporaries (2 GB at
-# 2.8 million sentences at once), and keeps the running sums of squared weights below 10,000 (each
-# row sums to 1), where their rounding (1e-12) stays well inside the threshold's tolerance (2e-11).
-_PREFIX_ROWS = 10_000
+_PREFIX_ROWS = 10_000  # sentences of the prefix index worked out at a time: at once, 2 GB at 2.8 million
 
 
 def _block_prefix(
@@ -718,10 +713,15 @@ def _block_prefix(
     ranked = sparse.csr_matrix((block.data, rank[block.indices], block.indptr), shape=block.shape)
     ranked.sort_indices()
     squares = ranked.data**2
-    cumulative = np.cumsum(squares)
-    row_of = np.repeat(np.arange(ranked.shape[0]), np.diff(ranked.indptr))
-    row_total = np.concatenate([[0.0], cumulative])[ranked.indptr[1:]]
-    tail = row_total[row_of] - cumulative + squares  # weight of this feature and every commoner one
+    lengths = np.diff(ranked.indptr)
+    row_of = np.repeat(np.arange(ranked.shape[0]), lengths)
+    row_total = np.bincount(row_of, weights=squares, minlength=ranked.shape[0])
+    # A running sum that starts again from zero at each row: one running over the rows before would
+    # reach the number of rows, and round by more than the threshold's tolerance (2e-11) there.
+    steps = squares.copy()
+    steps[ranked.indptr[:-1][lengths > 0][1:]] -= row_total[lengths > 0][:-1]
+    so_far = np.cumsum(steps)  # this row's weight up to and with each feature
+    tail = row_total[row_of] - so_far + squares  # weight of this feature and every commoner one
     original = by_rarity[ranked.indices]
     keep = (tail >= min_score**2 * (1 - 1e-9)) & (df[original] <= max_df)
     return sparse.csr_matrix(

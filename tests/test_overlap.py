@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from analysis import overlap
 from analysis.corpus import load_corpus
@@ -266,6 +267,20 @@ def test_invented_paraphrases_align_and_unrelated_sentences_do_not(tmp_path: Pat
         keys = set(zip(found[f"article_{side}"], found[f"sentence_{side}"], strict=True))
         assert not keys & unrelated
     assert found["score"].between(0.15, 1.0 + 1e-9).all()
+
+
+def test_blocking_keeps_a_feature_whose_tail_is_exactly_at_the_threshold_in_any_row(monkeypatch) -> None:
+    """A million sentences whose last two features carry exactly min_score^2 of their weight: every
+    one must be indexed under the first of them, the millionth as the first (a running sum over all
+    the rows reaches 10^6, where it rounds by 1e-10, more than the threshold's tolerance)."""
+    monkeypatch.setattr(overlap, "_PREFIX_ROWS", 2_000_000)  # one block: the sums must not rely on blocks
+    rows, threshold = 1_000_000, overlap.MIN_SCORE**2
+    last = np.random.default_rng(0).uniform(0.001, 0.02, rows)  # varied, so are the roundings
+    weights = np.sqrt(np.column_stack([np.full(rows, 1 - threshold), threshold - last, last]).ravel())
+    columns, indptr = np.tile([0, 1, 2], rows), np.arange(0, 3 * rows + 1, 3)
+    vectors = sparse.csr_matrix((weights, columns, indptr), shape=(rows, 3))
+    prefix = overlap._prefix_index(vectors, np.array([rows, rows, rows]), overlap.MIN_SCORE, max_df=rows)
+    assert prefix.nnz == 2 * rows  # the first two features of every row; the last alone is below
 
 
 def test_alignments_do_not_depend_on_how_the_work_is_cut(planted, monkeypatch) -> None:
