@@ -381,6 +381,25 @@ def test_seed_facts(seeds: pd.DataFrame, seed_alignments: pd.DataFrame) -> None:
     assert facts["n_groups"].is_monotonic_decreasing
 
 
+@pytest.mark.parametrize("n_groups", [1, 2, 3, 7])
+def test_group_coverage_counts_what_its_definition_says(n_groups: int) -> None:
+    """Against the definition, group by group, on random facts (a group may report nothing)."""
+    rng = np.random.default_rng(n_groups)
+    groups = [f"g{i}" for i in range(n_groups)]
+    reported = [
+        sorted(rng.choice(groups, size=rng.integers(1, n_groups + 1), replace=False)) for _ in range(300)
+    ]
+    facts = pd.DataFrame({"groups": reported})
+    facts.attrs["groups"] = groups
+    coverage = group_coverage(facts).set_index("group")
+    for group in groups:
+        others = set(groups) - {group}
+        assert coverage.loc[group, "reported"] == sum(group in r for r in reported)
+        assert coverage.loc[group, "adds"] == sum(r == [group] for r in reported)
+        assert coverage.loc[group, "leaves_out"] == sum(bool(others) and set(r) == others for r in reported)
+    assert coverage["leaves_out"].sum() > 0 or n_groups == 1
+
+
 # --- hostile input -------------------------------------------------------------------------------
 
 
