@@ -20,7 +20,6 @@ Every table says how many articles and words it rests on (``articles``, ``words`
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, pairwise
@@ -35,7 +34,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from wordfreq import get_frequency_dict, word_frequency
 
 from analysis.cleaning import text_to_raw
-from analysis.parallel import CHUNK_ARTICLES, reduce_chunks
+from analysis.parallel import CHUNK_ARTICLES, map_chunks, reduce_chunks
 from analysis.text import (
     CorpusTokens,
     corpus_tokens,
@@ -224,14 +223,14 @@ def tfidf_matrix(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     return TfidfTransformer(**TFIDF_SETTINGS).fit_transform(counts).tocsr()
 
 
-def _top_of_row(scores: np.ndarray, columns: np.ndarray, vocabulary: np.ndarray, n: int) -> list[int]:
-    """The columns of the ``n`` highest scores, ties broken by term; a partial sort keeps it fast."""
+def _top_of_row(scores: np.ndarray, columns: np.ndarray, vocabulary: np.ndarray, n: int) -> np.ndarray:
+    """Positions (in ``scores``) of the ``n`` highest scores, ties broken by the term of
+    ``columns``; a partial sort keeps it fast."""
+    candidates = np.arange(len(scores))
     if len(scores) > n:
-        threshold = np.partition(scores, len(scores) - n)[len(scores) - n]
-        chosen = scores >= threshold
-        scores, columns = scores[chosen], columns[chosen]
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], vocabulary[columns[i]]))
-    return [int(columns[i]) for i in order[:n]]
+        candidates = np.flatnonzero(scores >= np.partition(scores, len(scores) - n)[len(scores) - n])
+    order = sorted(candidates.tolist(), key=lambda i: (-scores[i], vocabulary[columns[i]]))
+    return np.array(order[:n], dtype=np.int64)
 
 
 def tfidf_terms(
@@ -247,29 +246,34 @@ def tfidf_terms(
     """
     counts = count_terms(corpus["text"]) if counts is None else counts
     if by == "article":
-        documents, groups, matrix = list(corpus["article_id"]), list(corpus["group"]), counts.matrix
+        documents, groups, matrix = corpus["article_id"].to_numpy(), corpus["group"].to_numpy(), counts.matrix
     elif by == "group":
         names, indicator = _group_rows(corpus["group"])
-        documents, groups, matrix = list(names), list(names), (indicator @ counts.matrix).tocsr()
+        documents, groups, matrix = names, names, (indicator @ counts.matrix).tocsr()
     else:
         raise ValueError(f"by must be 'article' or 'group', not {by!r}")
+    matrix.sort_indices()  # in place: the same counts, columns in order within each row
     weights = tfidf_matrix(matrix)
-    rows = []
-    for row, (document, group) in enumerate(zip(documents, groups, strict=True)):
-        part = slice(weights.indptr[row], weights.indptr[row + 1])
-        top = _top_of_row(weights.data[part], weights.indices[part], counts.vocabulary, top_n)
-        rows += [
-            {
-                "document": document,
-                "group": group,
-                "rank": rank,
-                "term": counts.vocabulary[column],
-                "tfidf": round(float(weights[row, column]), 4),
-                "count": int(matrix[row, column]),
-            }
-            for rank, column in enumerate(top, start=1)
-        ]
-    table = pd.DataFrame(rows, columns=["document", "group", "rank", "term", "tfidf", "count"])
+    weights.sort_indices()  # now entry for entry where ``matrix`` has its counts
+    chosen = []  # per row, the entries of its top terms, best first
+    for row in range(weights.shape[0]):
+        start, end = weights.indptr[row], weights.indptr[row + 1]
+        chosen.append(
+            start + _top_of_row(weights.data[start:end], weights.indices[start:end], counts.vocabulary, top_n)
+        )
+    sizes = np.array([len(entries) for entries in chosen], dtype=np.int64)
+    entries = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
+    row_of = np.repeat(np.arange(len(chosen)), sizes)
+    table = pd.DataFrame(
+        {
+            "document": documents[row_of],
+            "group": groups[row_of],
+            "rank": np.arange(len(entries)) - np.repeat(np.cumsum(sizes) - sizes, sizes) + 1,
+            "term": counts.vocabulary[weights.indices[entries]],
+            "tfidf": weights.data[entries].round(4),
+            "count": matrix.data[entries].astype(np.int64),
+        }
+    )
     evidence = first_occurrences(corpus, table, by, counts).drop(columns="count")
     table = pd.concat([table, evidence], axis=1)
     table["articles"] = len(corpus)
@@ -283,59 +287,89 @@ def first_occurrences(
     """For each row of ``table`` (columns ``term`` and ``document`` or ``group``), the count of the
     term in that document and its first occurrence: ``count, article_id, start, end, sentence``.
 
-    ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. Only the
-    article holding each first occurrence is tokenized again, with offsets, so a table of a few
-    rows stays cheap on a large corpus.
+    ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. The counts of
+    the table's terms are summed per document in one sort, and only the article holding each first
+    occurrence is tokenized again, with offsets: a corpus without outlets has a group per article,
+    and a table row per article and term.
     """
     counts = count_terms(corpus["text"]) if counts is None else counts
+    documents = table["document" if by == "article" else "group"]
     # Only the table's terms are looked up: an index over a 100,000-article vocabulary (12 million
     # terms) and the whole matrix by column took 1 GB for a table of a few hundred rows.
     wanted = set(table["term"])
     found = {term: column for column, term in enumerate(counts.vocabulary) if term in wanted}
     column_of = np.array([found.get(term, -1) for term in table["term"]], dtype=np.int64)  # -1: not in it
     needed = np.unique(column_of[column_of >= 0])
-    by_term = counts.matrix[:, needed].tocsc()
-    by_term.sort_indices()
-    column_of[column_of >= 0] = np.searchsorted(needed, column_of[column_of >= 0])
-    keys = corpus["article_id"] if by == "article" else corpus["group"]
-    members = pd.Series(range(len(corpus))).groupby(keys.to_numpy()).agg(np.array)
-    terms_by_article: dict[int, list] = {}
-    rows = []
-    documents = table["document" if by == "article" else "group"]
-    for document, term, column in zip(documents, table["term"], column_of, strict=True):
-        using = np.array([], dtype=int) if column < 0 else by_term[:, column].indices
-        using = using[np.isin(using, members[document])]
-        if len(using) == 0:
-            rows.append({"count": 0, "article_id": "", "start": -1, "end": -1, "sentence": ""})
-            continue
-        first = int(using[0])
-        if first not in terms_by_article:
-            text = corpus["text"].iat[first]
-            terms_by_article[first] = list(zip(sentences(text), sentence_terms(text), strict=True))
-        start, end, sentence = _first_use(terms_by_article[first], term)
-        text = corpus["text"].iat[first]
-        raw_start, raw_end = text_to_raw(corpus["offset_map"].iat[first], start, end)
-        rows.append(
+    uses = counts.matrix[:, needed].tocoo()  # articles x the table's terms
+    document_of, names = pd.factorize(corpus["article_id"] if by == "article" else corpus["group"])
+    per_pair = (  # (document, term) -> its first article and its count
+        pd.DataFrame(
             {
-                "count": int(by_term[using, column].sum()),
-                "article_id": corpus["article_id"].iat[first],
-                "start": raw_start,
-                "end": raw_end,
-                "sentence": text[sentence[0] : sentence[1]],
+                "pair": document_of[uses.row].astype(np.int64) * len(needed) + uses.col,
+                "article": uses.row,
+                "count": uses.data.astype(np.int64),
             }
         )
-    return pd.DataFrame(rows, columns=["count", "article_id", "start", "end", "sentence"])
+        .groupby("pair")
+        .agg(article=("article", "min"), count=("count", "sum"))
+    )
+    document = names.get_indexer(documents)
+    asked = np.where(
+        (column_of >= 0) & (document >= 0), document * len(needed) + np.searchsorted(needed, column_of), -1
+    )
+    got = per_pair.reindex(asked)
+    article = got["article"].fillna(-1).to_numpy(np.int64)
+    places = _first_uses(corpus, article, table["term"].to_numpy())
+    return pd.DataFrame(
+        {
+            "count": got["count"].fillna(0).to_numpy(np.int64),
+            "article_id": np.where(article >= 0, corpus["article_id"].to_numpy()[np.maximum(article, 0)], ""),
+            "start": [start for start, _, _ in places],
+            "end": [end for _, end, _ in places],
+            "sentence": [sentence for _, _, sentence in places],
+        },
+        columns=["count", "article_id", "start", "end", "sentence"],
+    )
 
 
-def _first_use(
-    by_sentence: list[tuple[tuple[int, int], list[tuple[str, int, int]]]], term: str
-) -> tuple[int, int, tuple[int, int]]:
-    """Clean-text span of the first use of ``term``, and the span of its sentence."""
-    for sentence, found in by_sentence:
+def _first_uses(corpus: pd.DataFrame, articles: np.ndarray, terms: np.ndarray) -> list[tuple[int, int, str]]:
+    """``(raw start, raw end, sentence)`` of the first use of each ``terms[i]`` in the article at
+    position ``articles[i]`` (``(-1, -1, "")`` where it is -1). Each article is tokenized once, in
+    chunks (on a cluster when there is one): a table by article re-reads the whole corpus."""
+    wanted: dict[int, set[str]] = {}
+    for article, term in zip(articles.tolist(), terms, strict=True):
+        if article >= 0:
+            wanted.setdefault(article, set()).add(term)
+    texts, offset_maps = corpus["text"].to_numpy(), corpus["offset_map"].to_numpy()
+    lookups = [(texts[article], offset_maps[article], names) for article, names in wanted.items()]
+    located = {
+        (article, term): place
+        for article, places in zip(
+            wanted, chain.from_iterable(map_chunks(_locate_all, lookups, label="evidence")), strict=True
+        )
+        for term, place in places.items()
+    }
+    return [
+        located.get((article, term), (-1, -1, ""))
+        for article, term in zip(articles.tolist(), terms, strict=True)
+    ]
+
+
+def _locate_all(lookups: list[tuple[str, tuple, set[str]]]) -> list[dict[str, tuple[int, int, str]]]:
+    return [_locate(*lookup) for lookup in lookups]
+
+
+def _locate(text: str, offset_map: tuple, names: set[str]) -> dict[str, tuple[int, int, str]]:
+    """The first use of each of ``names`` in ``text``, as ``(raw start, raw end, sentence)``."""
+    places: dict[str, tuple[int, int, str]] = {}
+    for (sentence_start, sentence_end), found in zip(sentences(text), sentence_terms(text), strict=True):
         for name, start, end in found:
-            if name == term:
-                return start, end, sentence
-    raise KeyError(f"{term!r} is counted but not found: the two tokenizing paths disagree")
+            if name in names and name not in places:
+                places[name] = (*text_to_raw(offset_map, start, end), text[sentence_start:sentence_end])
+    if len(places) == len(names):
+        return places
+    missing = sorted(names - set(places))
+    raise KeyError(f"{missing!r} counted but not found: the two tokenizing paths disagree")
 
 
 def similarity(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -488,7 +522,9 @@ def keyness(
     total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
     alpha = _prior(counts.vocabulary, total)
     alpha_0, n_total = alpha.sum(), total.sum()
-    frames = []
+    columns_of = {
+        name: [] for name in ("group", "rank", "term", "count", "count_rest", "delta", "z", "g2", "log_ratio")
+    }
     for row, group in enumerate(names):
         part = slice(by_group.indptr[row], by_group.indptr[row + 1])
         candidates = by_group.data[part] >= min_count
@@ -498,29 +534,47 @@ def keyness(
         n_own = float(by_group.data[part].sum())
         delta, variance = _log_odds(own, rest, alpha[columns], alpha_0, n_own, n_total - n_own)
         z = delta / np.sqrt(variance)
-        top = _top_of_row(z, np.arange(len(columns)), counts.vocabulary[columns], top_n)
+        top = _top_of_row(z, columns, counts.vocabulary, top_n)
         g2, log_ratio = _g2_log_ratio(own[top], rest[top], n_own, n_total - n_own)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "group": group,
-                    "rank": range(1, len(top) + 1),
-                    "term": counts.vocabulary[columns[top]],
-                    "count": own[top].astype(int),
-                    "count_rest": rest[top].astype(int),
-                    "delta": delta[top],
-                    "z": z[top],
-                    "g2": g2,
-                    "log_ratio": log_ratio,
-                }
-            )
-        )
-    table = pd.concat(frames, ignore_index=True)
+        found = {
+            "group": np.full(len(top), group, dtype=object),
+            "rank": np.arange(1, len(top) + 1),
+            "term": counts.vocabulary[columns[top]],
+            "count": own[top].astype(np.int64),
+            "count_rest": rest[top].astype(np.int64),
+            "delta": delta[top],
+            "z": z[top],
+            "g2": g2,
+            "log_ratio": log_ratio,
+        }
+        for name, values in found.items():
+            columns_of[name].append(values)
+    # One table at the end: a frame per group took 1 ms each, and a corpus without outlets has a
+    # group per article.
+    table = pd.DataFrame({name: np.concatenate(parts) if parts else [] for name, parts in columns_of.items()})
     table[["delta", "z", "g2", "log_ratio"]] = table[["delta", "z", "g2", "log_ratio"]].round(3)
     sizes = pd.DataFrame({"group": corpus["group"], "words": counts.words}).groupby("group")["words"]
     table["articles"] = table["group"].map(sizes.size())
     table["words"] = table["group"].map(sizes.sum())
     return table
+
+
+@dataclass(frozen=True)
+class _Resampling:
+    """What the bootstrap of one group needs: its texts, its own terms (sorted, so ties go to the
+    earlier term) with their prior and their counts in the rest, and the terms to score."""
+
+    seed: tuple[int, int]
+    texts: list[str]
+    vocabulary: np.ndarray
+    alpha: np.ndarray
+    rest: np.ndarray
+    n_rest: float
+    alpha_0: float
+    scored: list[str]
+
+
+RESAMPLE_CELLS = 1 << 22  # resamples x sentences (or terms) held at once: 32 MB of float64
 
 
 def keyness_stability(
@@ -529,7 +583,9 @@ def keyness_stability(
     """How often each term of a group's keyness top ``top_n`` stays in the top ``top_n`` when the
     group's sentences are resampled with replacement ``n_boot`` times (the rest and the prior fixed).
 
-    Columns: ``group, term, stability`` (share of resamples, 0 to 1).
+    Columns: ``group, term, stability`` (share of resamples, 0 to 1). Each group draws from its own
+    random stream (``seed`` and the group's rank), so groups can be resampled in chunks, here or on
+    a cluster (:func:`~analysis.parallel.map_chunks`), with the same result.
     """
     if n_boot < 200:
         raise ValueError("use at least 200 resamples: fewer give shares too coarse to compare")
@@ -538,56 +594,96 @@ def keyness_stability(
     total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
     alpha = _prior(counts.vocabulary, total)
     alpha_0, n_total = alpha.sum(), total.sum()
-    rng = np.random.default_rng(seed)
-    rows = []
-    for row, group in enumerate(names):
+    members = corpus.groupby("group", sort=True).indices
+    scored = full.groupby("group", sort=True)["term"].agg(list)
+    texts = corpus["text"].to_numpy()
+
+    def resampling(row: int, group: str) -> _Resampling:
+        part = slice(by_group.indptr[row], by_group.indptr[row + 1])
         # Only the group's own terms can reach its top: the others have a count of 0 < min_count.
-        own_columns = np.sort(by_group.indices[by_group.indptr[row] : by_group.indptr[row + 1]])
-        vocabulary = counts.vocabulary[own_columns]
-        order = np.argsort(vocabulary.astype(str), kind="stable")  # ties go to the earlier term
-        own_columns, vocabulary = own_columns[order], vocabulary[order]
-        position = {term: i for i, term in enumerate(vocabulary)}
-        sentence_rows = [
-            Counter(_terms_of(tokens))
-            for text in corpus.loc[corpus["group"] == group, "text"]
-            for tokens in sentence_tokens(text)
-        ]
-        matrix = sparse.csr_matrix(
-            (
-                [n for s in sentence_rows for n in s.values()],
-                (
-                    [i for i, s in enumerate(sentence_rows) for _ in s],
-                    [position[t] for s in sentence_rows for t in s],
-                ),
-            ),
-            shape=(len(sentence_rows), len(vocabulary)),
+        columns, own = by_group.indices[part], by_group.data[part].astype(float)
+        order = np.argsort(counts.vocabulary[columns].astype(str), kind="stable")
+        columns, own = columns[order], own[order]
+        return _Resampling(
+            seed=(seed, row),
+            texts=list(texts[members[group]]),
+            vocabulary=counts.vocabulary[columns].astype(str),
+            alpha=alpha[columns],
+            rest=total[columns] - own,
+            n_rest=float(n_total - own.sum()),
+            alpha_0=float(alpha_0),
+            scored=scored.get(group, []),
         )
-        weights = rng.multinomial(
-            len(sentence_rows), np.full(len(sentence_rows), 1 / len(sentence_rows)), size=n_boot
+
+    jobs = (resampling(row, group) for row, group in enumerate(names))
+    shares = chain.from_iterable(
+        map_chunks(
+            _stabilities,
+            jobs,
+            size=max(1, CHUNK_ARTICLES // max(1, len(corpus) // max(1, len(names)))),
+            label="stability",
+            shared={"top_n": top_n, "n_boot": n_boot, "min_count": min_count},
         )
-        y_a = np.asarray((sparse.csr_matrix(weights) @ matrix).todense(), dtype=float)
-        n_own = float(by_group[row].sum())
-        y_b = total[own_columns] - np.asarray(by_group[row, own_columns].todense(), dtype=float).ravel()
+    )
+    rows = [
+        {"group": group, "term": term, "stability": share}
+        for group in names
+        for term, share in zip(scored.get(group, []), next(shares), strict=True)
+    ]
+    return pd.DataFrame(rows, columns=["group", "term", "stability"])
+
+
+def _stabilities(jobs: list[_Resampling], top_n: int, n_boot: int, min_count: int) -> list[list[float]]:
+    return [_stability(job, top_n, n_boot, min_count) for job in jobs]
+
+
+def _stability(job: _Resampling, top_n: int, n_boot: int, min_count: int) -> list[float]:
+    """The share of ``n_boot`` resamples of the group's sentences in which each scored term is in
+    the top ``top_n``: fewer than ``top_n`` terms score above it, or as high and sort before it.
+    Resamples are drawn a batch at a time to bound memory on a large group."""
+    if not job.scored:
+        return []
+    position = {term: i for i, term in enumerate(job.vocabulary)}
+    uses = [
+        [position[t] for t in _terms_of(tokens)] for text in job.texts for tokens in sentence_tokens(text)
+    ]
+    matrix = sparse.csr_matrix(
+        (
+            np.ones(sum(map(len, uses))),
+            np.fromiter(chain.from_iterable(uses), dtype=np.int64),
+            np.cumsum([0, *map(len, uses)]),
+        ),
+        shape=(len(uses), len(job.vocabulary)),
+    )
+    matrix.sum_duplicates()
+    scored = np.array([position[term] for term in job.scored])
+    rng = np.random.default_rng(job.seed)
+    n = len(uses)
+    batch = max(1, RESAMPLE_CELLS // max(n, len(job.vocabulary), 1))
+    kept = np.zeros(len(scored), dtype=np.int64)
+    for first in range(0, n_boot, batch):
+        weights = rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - first))
+        y_a = (sparse.csr_matrix(weights) @ matrix).toarray()
         delta, variance = _log_odds(
-            y_a, y_b, alpha[own_columns], alpha_0, y_a.sum(axis=1, keepdims=True), n_total - n_own
+            y_a, job.rest, job.alpha, job.alpha_0, y_a.sum(axis=1, keepdims=True), job.n_rest
         )
         z = np.where(y_a >= min_count, delta / np.sqrt(variance), -np.inf)
-        tops = np.argsort(-z, axis=1, kind="stable")[:, :top_n]
-        kept = Counter(
-            vocabulary[i] for values, top in zip(z, tops, strict=True) for i in top if values[i] > -np.inf
-        )
-        rows += [
-            {"group": group, "term": t, "stability": kept[t] / n_boot}
-            for t in full.loc[full["group"] == group, "term"]
-        ]
-    return pd.DataFrame(rows, columns=["group", "term", "stability"])
+        for k, column in enumerate(scored):
+            own = z[:, column : column + 1]
+            ahead = (z > own).sum(axis=1) + (z[:, :column] == own).sum(axis=1)
+            kept[k] += np.count_nonzero((ahead < top_n) & (own[:, 0] > -np.inf))
+    return (kept / n_boot).tolist()
 
 
 # --- concordance -----------------------------------------------------------------------------------
 
 
-def kwic(corpus: pd.DataFrame, term: str, window: int = 8) -> pd.DataFrame:
-    """Keyword in context: every occurrence of ``term`` with ``window`` tokens either side.
+KWIC_COLUMNS = ["article_id", "outlet", "start", "end", "left", "match", "right"]
+
+
+def kwic(corpus: pd.DataFrame, term: str, window: int = 8, limit: int | None = None) -> pd.DataFrame:
+    """Keyword in context: every occurrence of ``term`` with ``window`` tokens either side, or the
+    first ``limit`` of them (articles after the last one are then never tokenized).
 
     ``term`` is tokenized like the text, so any spelling finds all of them ("IS", "Islamic State"
     and "Daesh" all find ``ISIS``), and a two-word term finds the pair. ``start``/``end`` point
@@ -621,4 +717,6 @@ def kwic(corpus: pd.DataFrame, term: str, window: int = 8) -> pd.DataFrame:
                     "right": " ".join(text[last.end : right_end].split()),
                 }
             )
-    return pd.DataFrame(rows, columns=["article_id", "outlet", "start", "end", "left", "match", "right"])
+            if len(rows) == limit:
+                return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)

@@ -117,6 +117,20 @@ def test_tokens_and_term_counts_are_identical_on_the_cluster(
         assert (here_counts.matrix != there_counts.matrix).nnz == 0
 
 
+def test_keyness_stability_is_identical_in_chunks_and_on_the_cluster(
+    cluster_client, generated, small_chunks, monkeypatch
+) -> None:
+    """Each group resamples from its own stream, so how the groups are chunked changes nothing."""
+    here = terms.keyness_stability(generated, top_n=5)
+    with parallel.using(cluster_client):
+        there = terms.keyness_stability(generated, top_n=5)
+    monkeypatch.setattr(terms, "CHUNK_ARTICLES", 10_000)
+    whole = terms.keyness_stability(generated, top_n=5)
+    assert generated["group"].nunique() > 3 and len(here) == 5 * generated["group"].nunique()
+    assert here.equals(there) and here.equals(whole)
+    assert 0 < here["stability"].mean() < 1
+
+
 def test_shared_passages_are_identical_on_the_cluster(cluster_client, generated, small_chunks) -> None:
     here = shared_passages(generated)
     with parallel.using(cluster_client):

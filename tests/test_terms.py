@@ -9,8 +9,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from wordfreq import top_n_list, word_frequency
 
 from analysis import terms as terms_module
-from analysis.corpus import raw_span
-from analysis.synthetic import generate_articles
+from analysis.corpus import load_corpus, raw_span
+from analysis.synthetic import generate_articles, write_corpus
 from analysis.terms import (
     PRIOR_FLOOR,
     count_terms,
@@ -122,10 +122,19 @@ def test_stability_is_a_share_of_200_resamples(seeds) -> None:
     assert len(table) == len(keyness(seeds, top_n=5))
     again = keyness_stability(seeds, top_n=5)
     assert table.equals(again), "a fixed seed gives the same shares"
+    assert table["stability"].nunique() > 3
+
+
+def test_stability_drawn_a_few_resamples_at_a_time_is_the_same(seeds, monkeypatch) -> None:
+    """A large group's resamples are drawn in batches that fit in memory: the draws are the same."""
+    whole = keyness_stability(seeds, top_n=5)
+    monkeypatch.setattr(terms_module, "RESAMPLE_CELLS", 1)  # one resample at a time
+    assert keyness_stability(seeds, top_n=5).equals(whole)
 
 
 def test_kwic_finds_every_spelling_and_points_into_raw_text(seeds) -> None:
     hits = kwic(seeds, "Islamic State", window=8)
+    assert kwic(seeds, "Islamic State", window=8, limit=3).equals(hits.head(3))
     assert set(hits["match"]) >= {"ISIS", "Islamic State", "IS", "Daesh"}
     assert hits.equals(kwic(seeds, "Daesh", window=8))
     raw = dict(zip(seeds["article_id"], seeds["raw_text"], strict=True))
@@ -189,6 +198,35 @@ def test_first_occurrences_point_at_the_first_use_in_the_group(seeds) -> None:
         assert row.count == len(uses) and row.start == uses["start"].min()
     missing = first_occurrences(seeds, pd.DataFrame({"group": ["RT"], "term": ["no such term"]}), by="group")
     assert missing.iloc[0].to_dict() == {"count": 0, "article_id": "", "start": -1, "end": -1, "sentence": ""}
+
+
+def test_tfidf_of_groups_of_several_articles_against_scikit_learn(tmp_path) -> None:
+    """Groups of many articles (and two without an outlet, each its own group): each row's count
+    is the term's uses in its group, its weight scikit-learn's for the group's joined texts, and
+    its evidence the first article of the group that uses it."""
+    articles = generate_articles(40, seed=3)
+    articles.loc[[5, 17], "outlet"] = ""
+    corpus = load_corpus(write_corpus(articles, tmp_path / "corpus.jsonl"))
+    table = tfidf_terms(corpus, by="group", top_n=6)
+    grouped = corpus.groupby("group", sort=True)["text"].agg(list)
+    assert (
+        sorted(table["group"].unique()) == list(grouped.index)
+        and len(grouped) == len(set(articles["outlet"])) + 1
+    )
+    vectorizer = tfidf_vectorizer()
+    weights = vectorizer.fit_transform(["\n\n".join(texts) for texts in grouped])
+    column = {term: i for i, term in enumerate(vectorizer.get_feature_names_out())}
+    for row in table.itertuples():
+        texts = grouped[row.group]
+        assert row.count == sum(terms(text).count(row.term) for text in texts), row
+        assert row.tfidf == round(weights[grouped.index.get_loc(row.group), column[row.term]], 4), row
+        first = next(
+            i
+            for i, text in enumerate(corpus["text"])
+            if corpus["group"].iat[i] == row.group and row.term in terms(text)
+        )
+        assert row.article_id == corpus["article_id"].iat[first]
+    assert (table.groupby("group")["rank"].max() == 6).all()
 
 
 def test_counting_on_token_ids_matches_counting_strings_on_awkward_texts() -> None:
