@@ -50,9 +50,9 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import parallel
@@ -1162,29 +1162,103 @@ COMPARISON_COLUMNS = [
 ]
 
 
-def _same_window(a: pd.Series, b: pd.Series) -> bool:
-    """Both without a window, the same words, or lengths within :data:`WINDOW_RATIO` of each other."""
-    if not a["window"] and not b["window"]:
+@dataclass(frozen=True)
+class _Mains:
+    """Main figures of some groups, in arrays: the unit of comparison of :func:`_pair_flags`."""
+
+    low: np.ndarray
+    high: np.ndarray
+    words: np.ndarray  # the window's words, lower case ("" for none)
+    days: np.ndarray  # the window's length in days (NaN for none)
+
+    def __len__(self) -> int:
+        return len(self.low)
+
+    def part(self, where: np.ndarray) -> _Mains:
+        return _Mains(self.low[where], self.high[where], self.words[where], self.days[where])
+
+
+class _RangeExtremes:
+    """Maxima of ``maxed`` and minima of ``minned`` over any range of positions, in O(1) a query
+    after O(n log n) set-up (a sparse table): the pairs of thousands of groups are never listed."""
+
+    def __init__(self, maxed: np.ndarray, minned: np.ndarray) -> None:
+        self.maxima, self.minima = [maxed], [minned]
+        width = 1
+        while 2 * width <= len(maxed):
+            self.maxima.append(np.maximum(self.maxima[-1][:-width], self.maxima[-1][width:]))
+            self.minima.append(np.minimum(self.minima[-1][:-width], self.minima[-1][width:]))
+            width *= 2
+
+    def query(self, first: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Max and min over each non-empty range ``[first, end)`` (-inf and inf for an empty one)."""
+        empty = end <= first
+        level = np.log2(np.maximum(end - first, 1)).astype(np.int64)
+        top, bottom = np.full(len(first), -np.inf), np.full(len(first), np.inf)
+        for k in np.unique(level[~empty]):
+            at = ~empty & (level == k)
+            maxima, minima, width = self.maxima[k], self.minima[k], 1 << int(k)
+            top[at] = np.maximum(maxima[first[at]], maxima[end[at] - width])
+            bottom[at] = np.minimum(minima[first[at]], minima[end[at] - width])
+        return top, bottom
+
+
+def _conflict(a: _Mains, b: _Mains) -> bool:
+    """Some ``x`` of ``a`` and ``y`` of ``b`` have disjoint intervals over the same window: the same
+    words, or lengths within :data:`WINDOW_RATIO` (both positive)."""
+    if not len(a) or not len(b):
+        return False
+    by_words = [
+        pd.DataFrame({"words": m.words, "low": m.low, "high": m.high})
+        .groupby("words")
+        .agg(low=("low", "max"), high=("high", "min"))
+        for m in (a, b)
+    ]
+    same = by_words[0].merge(by_words[1], left_index=True, right_index=True, suffixes=("_a", "_b"))
+    if ((same["low_a"] > same["high_b"]) | (same["low_b"] > same["high_a"])).any():
         return True
-    if a["window"].lower() == b["window"].lower():
-        return True
-    days = sorted((a["window_days"], b["window_days"]))
-    return bool(days[0] > 0 and days[1] / days[0] <= WINDOW_RATIO)
+    timed_a, timed_b = a.part(a.days > 0), b.part(b.days > 0)
+    if not len(timed_a) or not len(timed_b):
+        return False
+    order = np.argsort(timed_b.days, kind="stable")
+    ordered = timed_b.days[order]
+    first = np.searchsorted(ordered, timed_a.days / WINDOW_RATIO, "left")
+    end = np.searchsorted(ordered, timed_a.days * WINDOW_RATIO, "right")
+    highest_low, lowest_high = _RangeExtremes(timed_b.low[order], timed_b.high[order]).query(first, end)
+    return bool(np.any((highest_low > timed_a.high) | (lowest_high < timed_a.low)))
 
 
-def _comparable(a: pd.Series, b: pd.Series) -> bool:
-    """Same unit and the same family of counted noun (or one figure counts nothing named)."""
-    fa, fb = _family(a["counted"]), _family(b["counted"])
-    return a["unit"] == b["unit"] and (fa == fb or not fa or not fb)
-
-
-def _main_figure(rows: pd.DataFrame, family: str) -> pd.Series:
-    """The group's largest precise figure of the class's commonest family, else its largest precise
-    figure, else its largest (the cumulative tally a story leads on is usually its largest figure)."""
-    precise = rows[rows["qualifier"] != "vague"]
-    same = precise[precise["counted"].map(_family) == family]
-    chosen = same if len(same) else precise if len(precise) else rows
-    return chosen.loc[chosen["value"].idxmax()]
+def _windows_differ(a: _Mains, b: _Mains) -> bool:
+    """Some ``x`` of ``a`` and ``y`` of ``b`` count over windows that are not the same: different
+    words, and not both positive lengths within :data:`WINDOW_RATIO`."""
+    if not len(a) or not len(b):
+        return False
+    for one, other in ((a, b), (b, a)):
+        other_words = np.unique(other.words)
+        untimed = np.unique(one.words[~(one.days > 0)])  # such a window is the same only as its words
+        if len(untimed) and (len(other_words) > 1 or len(untimed) > 1 or untimed[0] != other_words[0]):
+            return True
+    timed_a, timed_b = a.part(a.days > 0), b.part(b.days > 0)
+    if not len(timed_a) or not len(timed_b):
+        return False
+    # For each x, the longest and shortest windows of y under other words: two candidates of each
+    # (of two different words) cover every x.
+    spans = (
+        pd.DataFrame({"words": timed_b.words, "days": timed_b.days})
+        .groupby("words")["days"]
+        .agg(["min", "max"])
+    )
+    for column, far in (
+        ("max", lambda d, other: other / d > WINDOW_RATIO),
+        ("min", lambda d, other: d / other > WINDOW_RATIO),
+    ):
+        best = spans[column].sort_values(ascending=column == "min").head(2)
+        first_words, first_days = best.index[0], best.iloc[0]
+        second_days = best.iloc[1] if len(best) > 1 else np.nan
+        other = np.where(timed_a.words == first_words, second_days, first_days)
+        if np.any(far(timed_a.days, other)):
+            return True
+    return False
 
 
 def _same_value(a: float, b: float) -> bool:
@@ -1234,7 +1308,7 @@ def _hedge_dropped(rows: pd.DataFrame) -> bool:
     """One group states exact a value that another group hedges ("2,000 troops" against "around 2,000").
 
     Figures are compared when they have the same unit and the same family of counted noun (or one
-    counts nothing named), as :func:`_comparable` says; a value too large to be finite matches none."""
+    counts nothing named), as in :func:`compare_figures`; a value too large to be finite matches none."""
     exact = rows[rows["qualifier"] == "exact"]
     hedged = rows[rows["qualifier"].isin(("approx", "lower_bound", "upper_bound"))]
     if exact.empty or hedged.empty:
@@ -1266,8 +1340,8 @@ def compare_figures(figures: pd.DataFrame) -> pd.DataFrame:
     each (class, group) the row shows the group's main figure: its largest figure that is not vague and
     counts the family of noun most groups count in that class, if two or more do ("troops", not
     "fighters"), else its largest precise figure, else its largest. Flags, the same on every row of a
-    class, compare the main figures of every pair of groups that are comparable (same unit, same noun
-    family):
+    class, compare the main figures of every pair of groups that are comparable (same unit, and the
+    same family of counted noun or one of them counting nothing named):
 
     - ``agree``: there is at least one comparable pair and all of their intervals overlap;
     - ``conflict``: some comparable pair has disjoint intervals over the same window (both without
@@ -1276,27 +1350,60 @@ def compare_figures(figures: pd.DataFrame) -> pd.DataFrame:
       numbers may be a difference in time;
     - ``hedge_dropped``: among all the figures of the class, one group states exact a value (within
       :data:`SAME_VALUE`) that another group hedges.
+
+    The pairs are never listed (a corpus without outlets has a group per article): within a unit,
+    the comparable pairs are those inside each family, inside the figures of no family, and between
+    the two, and each flag is decided for such a set or pair of sets from sorted values.
     """
     figures = figures[figures["class"] != "other"]
+    families = {counted: _family(counted) for counted in figures["counted"].unique()}
+    figures = figures.assign(family=figures["counted"].map(families).astype(object))
     out = []
     for cls, rows in figures.groupby("class", sort=True):
         precise = rows[rows["qualifier"] != "vague"]
-        families = precise.assign(family=precise["counted"].map(_family))
-        families = families[families["family"] != ""]
-        shared = families.groupby("family")["group"].nunique()
+        shared = precise[precise["family"] != ""].groupby("family")["group"].nunique()
         family = shared.idxmax() if len(shared) and shared.max() > 1 else ""
-        main = {group: _main_figure(g, family) for group, g in rows.groupby("group", sort=True)}
-        pairs = [(a, b) for a, b in combinations(main.values(), 2) if _comparable(a, b)]
-        overlap = [max(a["low"], b["low"]) <= min(a["high"], b["high"]) for a, b in pairs]
-        same_window = [_same_window(a, b) for a, b in pairs]
-        flags = {
-            "groups": len(main),
-            "agree": bool(pairs) and all(overlap),
-            "conflict": any(not o and w for o, w in zip(overlap, same_window, strict=True)),
-            "windows_differ": not all(same_window),
-            "hedge_dropped": _hedge_dropped(rows),
-        }
-        for group, figure in main.items():
-            n = int((rows["group"] == group).sum())
-            out.append({"class": cls, "group": group, **figure[_MAIN].to_dict(), "n_figures": n, **flags})
-    return pd.DataFrame(out, columns=COMPARISON_COLUMNS)
+        main = _main_figures(rows, family)
+        flags = {"groups": len(main), **_pair_flags(main), "hedge_dropped": _hedge_dropped(rows)}
+        out.append(main[[*_MAIN, "n_figures"]].assign(**{"class": cls, "group": main.index}, **flags))
+    if not out:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    return pd.concat(out, ignore_index=True)[COMPARISON_COLUMNS]
+
+
+def _main_figures(rows: pd.DataFrame, family: str) -> pd.DataFrame:
+    """Each group's main figure (indexed by group, sorted), with ``n_figures``: its largest precise
+    figure of ``family``, else its largest precise figure, else its largest; the first of equals
+    (the cumulative tally a story leads on is usually its largest figure)."""
+    precise = (rows["qualifier"] != "vague").to_numpy()
+    tier = np.where(precise & (rows["family"] == family).to_numpy(), 0, np.where(precise, 1, 2))
+    codes, groups = pd.factorize(rows["group"], sort=True)
+    order = np.lexsort((np.arange(len(rows)), -rows["value"].to_numpy(), tier, codes))
+    first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]]
+    main = rows.iloc[first].set_axis(groups)
+    return main.assign(n_figures=np.bincount(codes, minlength=len(groups)))
+
+
+def _pair_flags(main: pd.DataFrame) -> dict[str, bool]:
+    """``agree``, ``conflict`` and ``windows_differ`` over the comparable pairs of main figures."""
+    paired, agree, conflict, differ = False, True, False, False
+    for _, unit in main.groupby("unit", sort=False):
+        mains = _Mains(
+            unit["low"].to_numpy(float),
+            unit["high"].to_numpy(float),
+            unit["window"].str.lower().to_numpy(object),
+            unit["window_days"].to_numpy(float),
+        )
+        family = unit["family"].to_numpy(object)
+        unnamed, named = mains.part(family == ""), mains.part(family != "")
+        # (a, b): the pairs of a figure of a and one of b; a set with itself holds its own pairs.
+        sets = [(mains.part(family == f),) * 2 for f in np.unique(family[family != ""])]
+        sets += [(unnamed, unnamed), (named, unnamed)]
+        for a, b in sets:
+            if len(a) * len(b) < 2 if a is b else not (len(a) and len(b)):
+                continue
+            paired = True
+            agree &= bool(a.low.max() <= b.high.min() and b.low.max() <= a.high.min())
+            conflict = conflict or _conflict(a, b)
+            differ = differ or _windows_differ(a, b)
+    return {"agree": paired and agree, "conflict": conflict, "windows_differ": differ}
