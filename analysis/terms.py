@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, pairwise
+from itertools import chain, compress, islice, pairwise
 from operator import and_
 from typing import TypeVar
 
@@ -690,13 +690,35 @@ def kwic(corpus: pd.DataFrame, term: str, window: int = 8, limit: int | None = N
     into ``raw_text``; ``left``/``match``/``right`` are clean text. Columns: ``article_id, outlet,
     start, end, left, match, right``.
     """
+    articles = zip(*(corpus[column] for column in _KWIC_INPUTS), strict=True)
+    return pd.DataFrame(islice(_kwic_rows(articles, term, window), limit), columns=KWIC_COLUMNS)
+
+
+def kwic_by_group(corpus: pd.DataFrame, terms: pd.DataFrame, window: int = 8, limit: int = 2) -> pd.DataFrame:
+    """The first ``limit`` lines of :func:`kwic` of each ``term`` in its ``group`` (``terms`` has
+    those two columns), read from the group's own articles only: one pass, whatever the number of
+    groups (a corpus without outlets has one per article). Columns: ``group, term``, then kwic's."""
+    rows_of = corpus.groupby("group").indices
+    inputs = [corpus[column].to_numpy() for column in _KWIC_INPUTS]
+    rows = [
+        {"group": group, "term": term, **row}
+        for group, term in zip(terms["group"], terms["term"], strict=True)
+        for row in islice(
+            _kwic_rows(zip(*(c[rows_of[group]] for c in inputs), strict=True), term, window), limit
+        )
+    ]
+    return pd.DataFrame(rows, columns=["group", "term", *KWIC_COLUMNS])
+
+
+_KWIC_INPUTS = ("article_id", "outlet", "text", "offset_map")
+
+
+def _kwic_rows(articles: Iterable[tuple], term: str, window: int) -> Iterator[dict]:
+    """Kwic lines of ``term`` in ``(article_id, outlet, text, offset_map)`` articles, lazily."""
     wanted = [t.token for t in token_spans(term)]
     if not wanted:
         raise ValueError(f"{term!r} has no token in it")
-    rows = []
-    for article_id, outlet, text, offset_map in zip(
-        corpus["article_id"], corpus["outlet"], corpus["text"], corpus["offset_map"], strict=True
-    ):
+    for article_id, outlet, text, offset_map in articles:
         tokens = token_spans(text)
         words = [t.token for t in tokens]
         for i in range(len(tokens) - len(wanted) + 1):
@@ -706,17 +728,12 @@ def kwic(corpus: pd.DataFrame, term: str, window: int = 8, limit: int | None = N
             left_start = tokens[max(i - window, 0)].start
             right_end = tokens[min(i + len(wanted) - 1 + window, len(tokens) - 1)].end
             raw_start, raw_end = text_to_raw(offset_map, first.start, last.end)
-            rows.append(
-                {
-                    "article_id": article_id,
-                    "outlet": outlet,
-                    "start": raw_start,
-                    "end": raw_end,
-                    "left": " ".join(text[left_start : first.start].split()),
-                    "match": text[first.start : last.end],
-                    "right": " ".join(text[last.end : right_end].split()),
-                }
-            )
-            if len(rows) == limit:
-                return pd.DataFrame(rows, columns=KWIC_COLUMNS)
-    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+            yield {
+                "article_id": article_id,
+                "outlet": outlet,
+                "start": raw_start,
+                "end": raw_end,
+                "left": " ".join(text[left_start : first.start].split()),
+                "match": text[first.start : last.end],
+                "right": " ".join(text[last.end : right_end].split()),
+            }

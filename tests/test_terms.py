@@ -19,6 +19,7 @@ from analysis.terms import (
     keyness,
     keyness_stability,
     kwic,
+    kwic_by_group,
     log_likelihood,
     log_odds_dirichlet,
     similarity,
@@ -151,6 +152,18 @@ def test_kwic_finds_every_spelling_and_points_into_raw_text(seeds) -> None:
     text = seeds.set_index("article_id").loc[first.article_id, "text"]
     position = text.index("terror group")
     assert raw_span(seeds, first.article_id, position, position + 12) == (first.start, first.end)
+
+
+def test_kwic_by_group_reads_each_group_alone(tmp_path) -> None:
+    articles = generate_articles(30, seed=4)
+    articles.loc[[3, 9], "outlet"] = ""
+    corpus = load_corpus(write_corpus(articles, tmp_path / "corpus.jsonl"))
+    wanted = keyness(corpus, top_n=2)[["group", "term"]]
+    lines = kwic_by_group(corpus, wanted, window=5, limit=2)
+    for group, term in wanted.itertuples(index=False):
+        expected = kwic(corpus[corpus["group"] == group], term, window=5).head(2).reset_index(drop=True)
+        found = lines[(lines["group"] == group) & (lines["term"] == term)].drop(columns=["group", "term"])
+        assert len(expected) >= 1 and found.reset_index(drop=True).equals(expected), (group, term)
 
 
 def test_similarity_matrix(seeds) -> None:
