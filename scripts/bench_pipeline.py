@@ -26,18 +26,50 @@ from bench import peak_rss_mb  # noqa: E402  (scripts/ is on the path of a scrip
 
 SEED = 0
 TARGET = {"articles": 100_000, "seconds": 15 * 60, "peak_mb": 8_000}
-STAGES = ("load", "tokens", "terms", "figures", "quotes", "framing", "passages", "alignment")
+STAGES = ("load", "describe", "tokens", "terms", "figures", "quotes", "framing", "passages", "alignment")
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def _stages(path: Path) -> dict:
-    """The analysis stages as calls; each returns what later stages need (or nothing)."""
-    from analysis.corpus import load_corpus
+    """The analysis stages as calls: every analysis function the notebooks call, in their order
+    (not the HTML). Each stage keeps in ``state`` what later stages need."""
+    from analysis.corpus import (
+        article_stats,
+        embedded_posts,
+        flagged_articles,
+        load_corpus,
+        tokenization_examples,
+    )
     from analysis.figures import compare_figures, corpus_figures
-    from analysis.framing import CORPUS_TABLES
-    from analysis.overlap import align_sentences, shared_passages
-    from analysis.quotes import corpus_credits, corpus_quotes
-    from analysis.terms import keyness, term_counts, tfidf_terms
+    from analysis.framing import (
+        CORPUS_TABLES,
+        frame_profile,
+        label_table,
+        loaded_rates,
+        mention_rates,
+        outlet_differences,
+        stance_rates,
+    )
+    from analysis.overlap import (
+        align_sentences,
+        facts_map,
+        group_coverage,
+        internal_copies,
+        reuse_shares,
+        shared_passages,
+        shared_quotes,
+    )
+    from analysis.plotting import MAX_BARS, largest, mean_cosine_by_group
+    from analysis.quotes import corpus_credits, corpus_quotes, exclusive_speakers, voice_shares
+    from analysis.terms import (
+        first_occurrences,
+        keyness,
+        keyness_stability,
+        kwic_by_group,
+        term_counts,
+        tfidf_matrix,
+        tfidf_terms,
+    )
     from analysis.text import corpus_tokens
 
     state: dict = {}
@@ -45,30 +77,57 @@ def _stages(path: Path) -> dict:
     def load() -> None:
         state["corpus"] = load_corpus(path)
 
+    def describe() -> None:
+        corpus = state["corpus"]
+        article_stats(corpus)
+        tokenization_examples(corpus)
+        flagged_articles(corpus)
+        embedded_posts(corpus)
+
     def tokens() -> None:
         state["tokens"] = corpus_tokens(state["corpus"]["text"])
 
     def terms() -> None:
-        counts = term_counts(state.pop("tokens"))
-        tfidf_terms(state["corpus"], by="group", counts=counts)
-        keyness(state["corpus"], counts=counts)
+        corpus, counts = state["corpus"], term_counts(state.pop("tokens"))
+        tfidf_terms(corpus, by="article", counts=counts)
+        tfidf_terms(corpus, by="group", counts=counts)
+        key = keyness(corpus, counts=counts)
+        first_occurrences(corpus, key, by="group", counts=counts)
+        keyness_stability(corpus)
+        kwic_by_group(corpus, key[key["rank"] == 1][["group", "term"]])
+        shown = largest(corpus["group"].value_counts(), MAX_BARS)
+        mean_cosine_by_group(tfidf_matrix(counts.matrix), corpus["group"], shown)
 
     def figures() -> None:
         compare_figures(corpus_figures(state["corpus"]))
 
     def quotes() -> None:
-        corpus_quotes(state["corpus"])
-        corpus_credits(state["corpus"])
+        corpus = state["corpus"]
+        state["quotes"] = quoted = corpus_quotes(corpus)
+        corpus_credits(corpus)
+        shared_quotes(quoted)
+        exclusive_speakers(quoted)
 
     def framing() -> None:
-        for step in CORPUS_TABLES:
-            step(state["corpus"])
+        corpus = state["corpus"]
+        named, labels, loaded, verbs, hedged, framed = (step(corpus) for step in CORPUS_TABLES)
+        outlet_differences(
+            voice_shares(state.pop("quotes"), corpus),
+            mention_rates(named, corpus),
+            label_table(labels, corpus),
+            loaded_rates(loaded, corpus),
+            stance_rates(verbs, hedged, corpus),
+            frame_profile(framed, corpus),
+        )
 
     def passages() -> None:
-        shared_passages(state["corpus"])
+        corpus = state["corpus"]
+        reuse_shares(shared_passages(corpus), corpus)
+        internal_copies(corpus)
 
     def alignment() -> None:
-        align_sentences(state["corpus"])
+        corpus = state["corpus"]
+        group_coverage(facts_map(align_sentences(corpus), corpus))
 
     calls = locals()
     return {name: calls[name] for name in STAGES}
