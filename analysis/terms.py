@@ -655,7 +655,7 @@ def _stability(job: _Resampling, top_n: int, n_boot: int, min_count: int) -> lis
         ),
         shape=(len(uses), len(job.vocabulary)),
     )
-    matrix.sum_duplicates()
+    by_term = matrix.T.tocsr()
     scored = np.array([position[term] for term in job.scored])
     rng = np.random.default_rng(job.seed)
     n = len(uses)
@@ -663,15 +663,21 @@ def _stability(job: _Resampling, top_n: int, n_boot: int, min_count: int) -> lis
     kept = np.zeros(len(scored), dtype=np.int64)
     for first in range(0, n_boot, batch):
         weights = rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - first))
-        y_a = (sparse.csr_matrix(weights) @ matrix).toarray()
+        y_a = (by_term @ weights.T).T  # sparse times dense: one pass over the counts per resample
         delta, variance = _log_odds(
             y_a, job.rest, job.alpha, job.alpha_0, y_a.sum(axis=1, keepdims=True), job.n_rest
         )
         z = np.where(y_a >= min_count, delta / np.sqrt(variance), -np.inf)
+        # A term above the top_n-th highest score is in; one equal to it only if the terms ahead of
+        # it (higher, or equal and earlier) are fewer than top_n: counted for those rows alone.
+        threshold = -np.partition(-z, min(top_n, z.shape[1]) - 1, axis=1)[:, min(top_n, z.shape[1]) - 1]
         for k, column in enumerate(scored):
-            own = z[:, column : column + 1]
-            ahead = (z > own).sum(axis=1) + (z[:, :column] == own).sum(axis=1)
-            kept[k] += np.count_nonzero((ahead < top_n) & (own[:, 0] > -np.inf))
+            own = z[:, column]
+            tied = np.flatnonzero((own == threshold) & (own > -np.inf))
+            ahead = (z[tied] > own[tied, None]).sum(axis=1) + (z[tied, :column] == own[tied, None]).sum(
+                axis=1
+            )
+            kept[k] += np.count_nonzero(own > threshold) + np.count_nonzero(ahead < top_n)
     return (kept / n_boot).tolist()
 
 
