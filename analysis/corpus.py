@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import parallel
 from analysis.cleaning import clean_article, text_to_raw, visible
-from analysis.text import sentences, token_rules, tokenize
+from analysis.text import corpus_tokens, token_rules
 
 UNKNOWN = "unknown"
 TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
@@ -703,10 +704,14 @@ def corpus_fingerprint(corpus: pd.DataFrame) -> str:
 
 
 def article_stats(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Per article: outlet, group, headline, date, words (tokens) and sentences of the clean text."""
+    """Per article: outlet, group, headline, date, words (tokens) and sentences of the clean text.
+
+    Counted from :func:`~analysis.text.corpus_tokens`, which every notebook needs anyway: it is
+    tokenized once per process (in chunks, on a cluster when there is one), not once per table."""
     stats = corpus[["article_id", "outlet", "group", "headline", "published"]].copy()
-    stats["words"] = [len(tokenize(text)) for text in corpus["text"]]
-    stats["sentences"] = [len(sentences(text)) for text in corpus["text"]]
+    tokens = corpus_tokens(corpus["text"])
+    stats["words"] = np.diff(tokens.article_bounds)
+    stats["sentences"] = np.diff(tokens.article_sentences)
     return stats
 
 
@@ -719,10 +724,22 @@ def group_sizes(corpus: pd.DataFrame) -> pd.DataFrame:
 def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFrame:
     """Real examples of each tokenization rule: the words in the text, the token they became, and
     where they stand (offsets into ``raw_text``). The most frequent distinct cases come first."""
+    articles = list(zip(corpus["article_id"], corpus["text"], corpus["offset_map"], strict=True))
+    rows = list(chain.from_iterable(parallel.map_chunks(_rule_uses, articles, label="tokenization rules")))
+    columns = ["rule", "words", "token", "occurrences", "article_id", "start", "end"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    found = pd.DataFrame(rows)
+    found["occurrences"] = found.groupby(["rule", "words"])["token"].transform("size")
+    first = found.drop_duplicates(["rule", "words"], keep="first")
+    ranked = first.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
+    return ranked.groupby("rule", sort=True).head(per_rule)[columns].reset_index(drop=True)
+
+
+def _rule_uses(articles: list[tuple[str, str, object]]) -> list[dict]:
+    """Each use of a tokenization rule in ``(article_id, text, offset_map)`` articles."""
     rows = []
-    for article_id, text, offset_map in zip(
-        corpus["article_id"], corpus["text"], corpus["offset_map"], strict=True
-    ):
+    for article_id, text, offset_map in articles:
         for rule, token in token_rules(text):
             start, end = text_to_raw(offset_map, token.start, token.end)
             rows.append(
@@ -735,14 +752,7 @@ def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFra
                     "end": end,
                 }
             )
-    columns = ["rule", "words", "token", "occurrences", "article_id", "start", "end"]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    found = pd.DataFrame(rows)
-    found["occurrences"] = found.groupby(["rule", "words"])["token"].transform("size")
-    first = found.drop_duplicates(["rule", "words"], keep="first")
-    ranked = first.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
-    return ranked.groupby("rule", sort=True).head(per_rule)[columns].reset_index(drop=True)
+    return rows
 
 
 def describe_corpus(corpus: pd.DataFrame, path: str) -> pd.Series:
@@ -754,7 +764,7 @@ def describe_corpus(corpus: pd.DataFrame, path: str) -> pd.Series:
             "corpus": path,
             "articles": len(corpus),
             "comparison groups": corpus["group"].nunique(),
-            "words (clean text)": sum(len(tokenize(t)) for t in corpus["text"]),
+            "words (clean text)": len(corpus_tokens(corpus["text"]).ids),
             "content hash": corpus_fingerprint(corpus),
             "analysis version": __version__,
         },

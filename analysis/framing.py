@@ -40,7 +40,7 @@ from vaderSentiment.vaderSentiment import B_INCR, BOOSTER_DICT
 from wordfreq import zipf_frequency
 
 from analysis.cleaning import text_to_raw
-from analysis.corpus import group_sizes
+from analysis.corpus import article_stats, group_sizes
 from analysis.parallel import content_key, map_frames
 from analysis.quotes import (
     CLAUSE_OPENERS,
@@ -1104,14 +1104,14 @@ def _sizes(corpus: pd.DataFrame) -> pd.DataFrame:
     """Per group: ``articles`` and body ``words`` (:func:`group_sizes`), ``headline_words``,
     ``headlines`` (articles with one), and the ``sentences`` of bodies and headlines."""
     headlines = corpus["headline"].map(_headline)
+    bodies = article_stats(corpus)  # from the corpus tokens: the bodies are not split again
     extra = pd.DataFrame(
         {
             "group": corpus["group"],
             "headline_words": headlines.map(lambda h: len(tokenize(h))),
             "headlines": headlines.astype(bool).astype(int),
-            "sentences": [
-                len(sentences(t)) + len(sentences(h)) for t, h in zip(corpus["text"], headlines, strict=True)
-            ],
+            "sentences": bodies["sentences"].to_numpy()
+            + headlines.map(lambda h: len(sentences(h))).to_numpy(),
         }
     ).groupby("group")
     sizes = group_sizes(corpus).join(extra.sum())

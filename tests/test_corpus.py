@@ -16,6 +16,7 @@ from analysis.corpus import (
     article_stats,
     cleaning_log,
     corpus_fingerprint,
+    describe_corpus,
     embedded_posts,
     flagged_articles,
     group_sizes,
@@ -24,6 +25,7 @@ from analysis.corpus import (
     skipped_files,
     to_raw_offsets,
 )
+from analysis.text import sentences, tokenize
 
 ARTICLE = (
     "Council approves new flood defences\n\n"
@@ -105,6 +107,21 @@ def test_cleaning_log_offsets_point_into_raw_text(seeds) -> None:
 def test_article_stats(seeds) -> None:
     stats = article_stats(seeds)
     assert (stats["words"] > 300).all() and (stats["sentences"] >= 15).all()
+
+
+def test_article_stats_count_what_tokenize_and_sentences_count(seeds, tmp_path: Path) -> None:
+    """Read from the corpus tokens, the counts equal the per-text definitions, on awkward texts too."""
+    awkward = {
+        "a.txt": "...\n\n!!! ???",  # sentences without a token
+        "b.txt": "One line\nno stop\n\nU.S. forces, 2,000 of them. Islamic State's men fled!",
+        "c.txt": "Title\n\n\u201cQuoted.\u201d Then: a colon; and more\u2026 words",
+    }
+    corpus, _ = _load_quietly(_folder(tmp_path, awkward))
+    for table in (seeds, corpus):
+        stats = article_stats(table)
+        assert list(stats["words"]) == [len(tokenize(text)) for text in table["text"]]
+        assert list(stats["sentences"]) == [len(sentences(text)) for text in table["text"]]
+    assert describe_corpus(seeds, "seeds")["words (clean text)"] == 2656
 
 
 def test_trailer_names_the_outlet_without_metadata(tmp_path: Path) -> None:
