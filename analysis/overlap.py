@@ -18,6 +18,7 @@ article pairs, so cost grows about linearly with the corpus (``make bench`` meas
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -1104,6 +1105,47 @@ def _relation(words_a: list[str], words_b: list[str]) -> str:
     return "trimmed" if short and f" {' '.join(short)} " in joined else "reworded"
 
 
+def _candidate_pairs(quotes: list[tuple[str, ...]], min_similarity: float) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, of a speaker's quotes (as words) that can be identical,
+    trimmed or reworded with a difflib ratio of at least ``min_similarity``; every other pair is
+    none of these. A speaker quoted thousands of times would otherwise cost millions of pairs.
+
+    - Ratio: difflib's ratio is at most the Dice coefficient of the two bags of words, so a pair
+      at ``t`` shares at least ``t |A| / (2 - t)`` words of each side. Sorted rarest first, the
+      first ``|A| - that + 1`` words of the two must then meet (prefix filtering, Chaudhuri et al.
+      2006; a repeated word counts once per use).
+    - Trimmed: the longer quote holds every word of the shorter, its rarest one included.
+    - Identical quotes without any word are paired directly.
+    """
+    pairs: set[tuple[int, int]] = set()
+    if min_similarity <= 0:
+        return list(combinations(range(len(quotes)), 2))
+    frequency = Counter(word for words in quotes for word in set(words))
+    by_prefix: dict[tuple[str, int], list[int]] = {}
+    holding: dict[str, list[int]] = {}  # word -> the quotes that use it
+    for i, words in enumerate(quotes):
+        uses = sorted(
+            ((word, k) for word, count in Counter(words).items() for k in range(count)),
+            key=lambda use: (frequency[use[0]], use),
+        )
+        shared = math.ceil(min_similarity * len(words) / (2 - min_similarity) - 1e-9)
+        for use in uses[: len(uses) - max(shared, 1) + 1]:
+            by_prefix.setdefault(use, []).append(i)
+        for word in set(words):
+            holding.setdefault(word, []).append(i)
+    for group in by_prefix.values():
+        pairs.update(combinations(group, 2))
+    for i, words in enumerate(quotes):
+        if words:
+            rarest = min(set(words), key=lambda word: (frequency[word], word))
+            pairs.update(
+                (min(i, j), max(i, j)) for j in holding[rarest] if j != i and len(quotes[j]) >= len(words)
+            )
+    empty = [i for i, words in enumerate(quotes) if not words]
+    pairs.update(combinations(empty, 2))
+    return sorted(pairs)
+
+
 def shared_quotes(quotes: pd.DataFrame, min_similarity: float = SHARED_QUOTE_MIN_SIMILARITY) -> pd.DataFrame:
     """The same named speaker quoted by two groups in words that match: ``identical``, ``trimmed``
     (one quote is a stretch of the other) or ``reworded`` (difflib word ratio at least
@@ -1120,7 +1162,9 @@ def shared_quotes(quotes: pd.DataFrame, min_similarity: float = SHARED_QUOTE_MIN
     fields = ["speaker_key", "group", "article_id", "raw_start", "raw_end", "quote", "words"]
     rows = []
     for _, same in said.groupby("speaker_key", sort=True):
-        for a, b in combinations(same[fields].itertuples(index=False), 2):
+        quotes = list(same[fields].itertuples(index=False))
+        for i, j in _candidate_pairs([quote.words for quote in quotes], min_similarity):
+            a, b = quotes[i], quotes[j]
             if a.group == b.group:
                 continue
             words_a, words_b = list(a.words), list(b.words)

@@ -1,8 +1,10 @@
 """Shared passages, sentence alignment and the facts map: on the seeds, on planted synthetic corpora
 and on invented articles."""
 
+import difflib
 import warnings
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -398,6 +400,42 @@ def test_group_coverage_counts_what_its_definition_says(n_groups: int) -> None:
         assert coverage.loc[group, "adds"] == sum(r == [group] for r in reported)
         assert coverage.loc[group, "leaves_out"] == sum(bool(others) and set(r) == others for r in reported)
     assert coverage["leaves_out"].sum() > 0 or n_groups == 1
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_candidate_quote_pairs_hold_every_pair_that_can_be_shared(seed: int) -> None:
+    """Against every pair: a pair left out is neither identical, nor trimmed, nor alike enough."""
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"w{i}" for i in range(int(rng.integers(4, 40)))]
+    weights = 1 / np.arange(1, len(vocabulary) + 1)
+    quotes: list[tuple[str, ...]] = []
+    for _ in range(80):
+        kind = rng.integers(0, 4)
+        long = [q for q in quotes if len(q) >= 12]
+        if long and kind == 0:  # a short stretch of a long earlier quote: alike by no ratio
+            base = long[rng.integers(len(long))]
+            start = int(rng.integers(0, len(base) + 1))
+            quotes.append(base[start : start + int(rng.integers(0, 4))])
+        elif quotes and kind == 1:  # an earlier quote with a few words changed
+            words = list(quotes[rng.integers(len(quotes))])
+            for k in rng.integers(0, max(len(words), 1), size=min(2, len(words))):
+                words[k] = str(rng.choice(vocabulary))
+            quotes.append(tuple(words))
+        else:
+            size = int(rng.integers(0, 20))
+            quotes.append(tuple(rng.choice(vocabulary, size=size, p=weights / weights.sum())))
+    candidates = set(overlap._candidate_pairs(quotes, 0.5))
+    every = list(combinations(range(len(quotes)), 2))
+    for i, j in every:
+        a, b = list(quotes[i]), list(quotes[j])
+        ratio = difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
+        if overlap._relation(a, b) != "reworded" or ratio >= 0.5:
+            assert (i, j) in candidates, (quotes[i], quotes[j], ratio)
+    assert len(candidates) < len(every)
+    # The shorter quote holds only the longer one's commonest words: no ratio pairs them, trimming does.
+    common = [("the", "of", f"x{i}") for i in range(5)]
+    quotes = [*common, ("the", "of"), ("the", "of", *(f"rare{i}" for i in range(10)))]
+    assert (5, 6) in overlap._candidate_pairs(quotes, 0.5)
 
 
 # --- hostile input -------------------------------------------------------------------------------
