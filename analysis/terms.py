@@ -106,6 +106,7 @@ class TermCounts:
     matrix: sparse.csr_matrix  # texts x terms
     vocabulary: np.ndarray  # the terms: unigrams in order of first use, then bigrams by their first word
     words: np.ndarray  # tokens per text, function words included
+    codes: np.ndarray  # each term's code (see term_counts), sorted: what the columns are in token ids
 
 
 def count_terms(texts: Iterable[str]) -> TermCounts:
@@ -123,11 +124,8 @@ def term_counts(tokens: CorpusTokens) -> TermCounts:
     there is one), so no array over every term of the corpus is sorted: at 100,000 articles that
     took 8 GB.
     """
-    n_types = len(tokens.vocabulary)
-    is_term = np.fromiter(map(_is_term, tokens.vocabulary), dtype=bool, count=n_types)
+    is_term, sentence_start = _term_types(tokens), _sentence_starts(tokens)
     bounds = tokens.article_bounds
-    sentence_start = np.zeros(len(tokens.ids) + 1, dtype=bool)
-    sentence_start[tokens.sentence_bounds[:-1]] = True
     pieces = []
     for first in range(0, len(bounds) - 1, CHUNK_ARTICLES):
         chunk = bounds[first : first + CHUNK_ARTICLES + 1]
@@ -135,7 +133,20 @@ def term_counts(tokens: CorpusTokens) -> TermCounts:
         pieces.append((tokens.ids[where], sentence_start[where], chunk - chunk[0]))
     counted = reduce_chunks(_chunk_term_counts, _merged_counts, pieces, 1, shared={"is_term": is_term})
     term_codes, matrix = counted or (np.zeros(0, np.int64), sparse.csr_matrix((0, 0), dtype=np.int32))
-    return TermCounts(matrix, _term_names(term_codes, tokens.vocabulary), np.diff(bounds).astype(np.int64))
+    names = _term_names(term_codes, tokens.vocabulary)
+    return TermCounts(matrix, names, np.diff(bounds).astype(np.int64), term_codes)
+
+
+def _term_types(tokens: CorpusTokens) -> np.ndarray:
+    """Which token ids are terms (not function words, not letterless)."""
+    return np.fromiter(map(_is_term, tokens.vocabulary), dtype=bool, count=len(tokens.vocabulary))
+
+
+def _sentence_starts(tokens: CorpusTokens) -> np.ndarray:
+    """Which token positions start a sentence (one more, past the end): no bigram crosses them."""
+    starts = np.zeros(len(tokens.ids) + 1, dtype=bool)
+    starts[tokens.sentence_bounds[:-1]] = True
+    return starts
 
 
 def _term_names(term_codes: np.ndarray, types: list[str]) -> np.ndarray:
@@ -561,17 +572,20 @@ def keyness(
 
 @dataclass(frozen=True)
 class _Resampling:
-    """What the bootstrap of one group needs: its texts, its own terms (sorted, so ties go to the
-    earlier term) with their prior and their counts in the rest, and the terms to score."""
+    """What the bootstrap of one group needs: its token ids with their sentence starts and
+    bounds, its own terms' codes (in term order, so ties go to the earlier term) with their prior
+    and their counts in the rest, and the positions of the terms to score."""
 
     seed: tuple[int, int]
-    texts: list[str]
-    vocabulary: np.ndarray
+    ids: np.ndarray
+    sentence_start: np.ndarray
+    sentence_bounds: np.ndarray
+    codes: np.ndarray
     alpha: np.ndarray
     rest: np.ndarray
     n_rest: float
     alpha_0: float
-    scored: list[str]
+    scored: np.ndarray
 
 
 RESAMPLE_CELLS = 1 << 22  # resamples x sentences (or terms) held at once: 32 MB of float64
@@ -585,34 +599,49 @@ def keyness_stability(
 
     Columns: ``group, term, stability`` (share of resamples, 0 to 1). Each group draws from its own
     random stream (``seed`` and the group's rank), so groups can be resampled in chunks, here or on
-    a cluster (:func:`~analysis.parallel.map_chunks`), with the same result.
+    a cluster (:func:`~analysis.parallel.map_chunks`), with the same result. A group's sentences
+    are counted from the corpus tokens (:func:`~analysis.text.corpus_tokens`), not tokenized again.
     """
     if n_boot < 200:
         raise ValueError("use at least 200 resamples: fewer give shares too coarse to compare")
-    names, by_group, counts = group_counts(corpus)
+    tokens = corpus_tokens(corpus["text"])
+    names, by_group, counts = group_counts(corpus, term_counts(tokens))
     full = keyness(corpus, top_n=top_n, min_count=min_count, counts=counts)
     total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
     alpha = _prior(counts.vocabulary, total)
     alpha_0, n_total = alpha.sum(), total.sum()
     members = corpus.groupby("group", sort=True).indices
     scored = full.groupby("group", sort=True)["term"].agg(list)
-    texts = corpus["text"].to_numpy()
+    sentence_start = _sentence_starts(tokens)
+    sentence_lengths = np.diff(tokens.sentence_bounds)
 
     def resampling(row: int, group: str) -> _Resampling:
         part = slice(by_group.indptr[row], by_group.indptr[row + 1])
         # Only the group's own terms can reach its top: the others have a count of 0 < min_count.
         columns, own = by_group.indices[part], by_group.data[part].astype(float)
-        order = np.argsort(counts.vocabulary[columns].astype(str), kind="stable")
+        order = np.argsort(counts.vocabulary[columns], kind="stable")
         columns, own = columns[order], own[order]
+        column_of = {term: i for i, term in enumerate(scored.get(group, []))}
+        positions = np.full(len(column_of), -1, dtype=np.int64)
+        for i, term in enumerate(counts.vocabulary[columns]):
+            if term in column_of:
+                positions[column_of[term]] = i
+        articles = members[group]
+        token_ranges = [slice(tokens.article_bounds[a], tokens.article_bounds[a + 1]) for a in articles]
+        sentences_of = np.concatenate(
+            [np.arange(tokens.article_sentences[a], tokens.article_sentences[a + 1]) for a in articles]
+        )
         return _Resampling(
             seed=(seed, row),
-            texts=list(texts[members[group]]),
-            vocabulary=counts.vocabulary[columns].astype(str),
+            ids=np.concatenate([tokens.ids[r] for r in token_ranges]),
+            sentence_start=np.concatenate([sentence_start[r] for r in token_ranges]),
+            sentence_bounds=np.concatenate([[0], np.cumsum(sentence_lengths[sentences_of])]),
+            codes=counts.codes[columns],
             alpha=alpha[columns],
             rest=total[columns] - own,
             n_rest=float(n_total - own.sum()),
             alpha_0=float(alpha_0),
-            scored=scored.get(group, []),
+            scored=positions,
         )
 
     jobs = (resampling(row, group) for row, group in enumerate(names))
@@ -622,7 +651,7 @@ def keyness_stability(
             jobs,
             size=max(1, CHUNK_ARTICLES // max(1, len(corpus) // max(1, len(names)))),
             label="stability",
-            shared={"top_n": top_n, "n_boot": n_boot, "min_count": min_count},
+            shared={"is_term": _term_types(tokens), "top_n": top_n, "n_boot": n_boot, "min_count": min_count},
         )
     )
     rows = [
@@ -633,33 +662,29 @@ def keyness_stability(
     return pd.DataFrame(rows, columns=["group", "term", "stability"])
 
 
-def _stabilities(jobs: list[_Resampling], top_n: int, n_boot: int, min_count: int) -> list[list[float]]:
-    return [_stability(job, top_n, n_boot, min_count) for job in jobs]
+def _stabilities(
+    jobs: list[_Resampling], is_term: np.ndarray, top_n: int, n_boot: int, min_count: int
+) -> list[list[float]]:
+    return [_stability(job, is_term, top_n, n_boot, min_count) for job in jobs]
 
 
-def _stability(job: _Resampling, top_n: int, n_boot: int, min_count: int) -> list[float]:
+def _stability(job: _Resampling, is_term: np.ndarray, top_n: int, n_boot: int, min_count: int) -> list[float]:
     """The share of ``n_boot`` resamples of the group's sentences in which each scored term is in
     the top ``top_n``: fewer than ``top_n`` terms score above it, or as high and sort before it.
     Resamples are drawn a batch at a time to bound memory on a large group."""
-    if not job.scored:
+    if not len(job.scored):
         return []
-    position = {term: i for i, term in enumerate(job.vocabulary)}
-    uses = [
-        [position[t] for t in _terms_of(tokens)] for text in job.texts for tokens in sentence_tokens(text)
-    ]
+    found, matrix = _chunk_term_counts([(job.ids, job.sentence_start, job.sentence_bounds)], is_term)
+    order = np.argsort(job.codes)
+    matrix.indices = order[np.searchsorted(job.codes, found, sorter=order)][matrix.indices]
     matrix = sparse.csr_matrix(
-        (
-            np.ones(sum(map(len, uses))),
-            np.fromiter(chain.from_iterable(uses), dtype=np.int64),
-            np.cumsum([0, *map(len, uses)]),
-        ),
-        shape=(len(uses), len(job.vocabulary)),
+        (matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], len(job.codes))
     )
-    by_term = matrix.T.tocsr()
-    scored = np.array([position[term] for term in job.scored])
+    by_term = matrix.T.tocsr().astype(float)
+    scored = job.scored
     rng = np.random.default_rng(job.seed)
-    n = len(uses)
-    batch = max(1, RESAMPLE_CELLS // max(n, len(job.vocabulary), 1))
+    n = matrix.shape[0]
+    batch = max(1, RESAMPLE_CELLS // max(n, len(job.codes), 1))
     kept = np.zeros(len(scored), dtype=np.int64)
     for first in range(0, n_boot, batch):
         weights = rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - first))
