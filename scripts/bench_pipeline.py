@@ -59,7 +59,7 @@ def _stages(path: Path) -> dict:
         shared_passages,
         shared_quotes,
     )
-    from analysis.plotting import MAX_BARS, largest, mean_cosine_by_group
+    from analysis.plotting import MAX_BARS, group_totals, largest, mean_cosine_by_group
     from analysis.quotes import corpus_credits, corpus_quotes, exclusive_speakers, voice_shares
     from analysis.terms import (
         first_occurrences,
@@ -122,7 +122,14 @@ def _stages(path: Path) -> dict:
 
     def passages() -> None:
         corpus = state["corpus"]
-        reuse_shares(shared_passages(corpus), corpus)
+        shared = shared_passages(corpus)
+        if len(corpus) <= MAX_BARS:  # as notebook 03: an article matrix for a few articles only
+            reuse_shares(shared, corpus)
+        else:
+            group_of = corpus.set_index("article_id")["group"]
+            group_totals(
+                shared, "article_a", "article_b", "n_words", group_of, largest(corpus["group"].value_counts())
+            )
         internal_copies(corpus)
 
     def alignment() -> None:
