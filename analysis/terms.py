@@ -300,7 +300,7 @@ def first_occurrences(
     term in that document and its first occurrence: ``count, article_id, start, end, sentence``.
 
     ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. The counts of
-    the table's terms are summed per document in one sort, and only the article holding each first
+    the table's terms are summed per document in one groupby, and only the article holding each first
     occurrence is tokenized again, with offsets: a corpus without outlets has a group per article,
     and a table row per article and term.
     """
@@ -512,13 +512,24 @@ def dirichlet_prior(counts: Mapping[str, int], strength: float | None = None) ->
     return dict(zip(vocabulary, alpha.tolist(), strict=True))
 
 
-def group_counts(
-    corpus: pd.DataFrame, counts: TermCounts | None = None
-) -> tuple[np.ndarray, sparse.csr_matrix, TermCounts]:
-    """Sorted group names, their groups x terms count matrix, and the per-article counts."""
-    counts = count_terms(corpus["text"]) if counts is None else counts
-    names, indicator = _group_rows(corpus["group"])
-    return names, (indicator @ counts.matrix).tocsr(), counts
+@dataclass(frozen=True)
+class _GroupModel:
+    """What keyness and its stability share: the sorted group names, their groups x terms counts,
+    each term's corpus total and its prior pseudo-count (one wordfreq pass over the vocabulary)."""
+
+    names: np.ndarray
+    by_group: sparse.csr_matrix
+    counts: TermCounts
+    total: np.ndarray
+    alpha: np.ndarray
+
+    @classmethod
+    def of(cls, corpus: pd.DataFrame, counts: TermCounts | None) -> _GroupModel:
+        counts = count_terms(corpus["text"]) if counts is None else counts
+        names, indicator = _group_rows(corpus["group"])
+        by_group = (indicator @ counts.matrix).tocsr()
+        total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
+        return cls(names, by_group, counts, total, _prior(counts.vocabulary, total))
 
 
 def keyness(
@@ -530,9 +541,17 @@ def keyness(
     Columns: ``group, rank, term, count, count_rest, delta, z, g2, log_ratio, articles, words``.
     ``counts``, :func:`count_terms` of ``corpus["text"]``, saves counting again.
     """
-    names, by_group, counts = group_counts(corpus, counts)
-    total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
-    alpha = _prior(counts.vocabulary, total)
+    return _keyness_table(corpus, _GroupModel.of(corpus, counts), top_n, min_count)
+
+
+def _keyness_table(corpus: pd.DataFrame, model: _GroupModel, top_n: int, min_count: int) -> pd.DataFrame:
+    names, by_group, counts, total, alpha = (
+        model.names,
+        model.by_group,
+        model.counts,
+        model.total,
+        model.alpha,
+    )
     alpha_0, n_total = alpha.sum(), total.sum()
     columns_of = {
         name: [] for name in ("group", "rank", "term", "count", "count_rest", "delta", "z", "g2", "log_ratio")
@@ -593,7 +612,12 @@ RESAMPLE_CELLS = 1 << 22  # resamples x sentences (or terms) held at once: 32 MB
 
 
 def keyness_stability(
-    corpus: pd.DataFrame, top_n: int = 10, n_boot: int = 200, seed: int = 0, min_count: int = 2
+    corpus: pd.DataFrame,
+    top_n: int = 10,
+    n_boot: int = 200,
+    seed: int = 0,
+    min_count: int = 2,
+    counts: TermCounts | None = None,
 ) -> pd.DataFrame:
     """How often each term of a group's keyness top ``top_n`` stays in the top ``top_n`` when the
     group's sentences are resampled with replacement ``n_boot`` times (the rest and the prior fixed).
@@ -602,14 +626,20 @@ def keyness_stability(
     random stream (``seed`` and the group's rank), so groups can be resampled in chunks, here or on
     a cluster (:func:`~analysis.parallel.map_chunks`), with the same result. A group's sentences
     are counted from the corpus tokens (:func:`~analysis.text.corpus_tokens`), not tokenized again.
+    ``counts``, :func:`count_terms` of ``corpus["text"]``, saves counting again.
     """
     if n_boot < 200:
         raise ValueError("use at least 200 resamples: fewer give shares too coarse to compare")
     tokens = corpus_tokens(corpus["text"])
-    names, by_group, counts = group_counts(corpus, term_counts(tokens))
-    full = keyness(corpus, top_n=top_n, min_count=min_count, counts=counts)
-    total = np.asarray(by_group.sum(axis=0), dtype=float).ravel()
-    alpha = _prior(counts.vocabulary, total)
+    model = _GroupModel.of(corpus, term_counts(tokens) if counts is None else counts)
+    full = _keyness_table(corpus, model, top_n, min_count)
+    names, by_group, counts, total, alpha = (
+        model.names,
+        model.by_group,
+        model.counts,
+        model.total,
+        model.alpha,
+    )
     alpha_0, n_total = alpha.sum(), total.sum()
     members = corpus.groupby("group", sort=True).indices
     scored = full.groupby("group", sort=True)["term"].agg(list)

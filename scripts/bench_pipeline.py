@@ -93,7 +93,7 @@ def _stages(path: Path) -> dict:
         tfidf_terms(corpus, by="group", counts=counts)
         key = keyness(corpus, counts=counts)
         first_occurrences(corpus, key, by="group", counts=counts)
-        keyness_stability(corpus)
+        keyness_stability(corpus, counts=counts)
         kwic_by_group(corpus, key[key["rank"] == 1][["group", "term"]])
         shown = largest(corpus["group"].value_counts(), MAX_BARS)
         mean_cosine_by_group(tfidf_matrix(counts.matrix), corpus["group"], shown)
