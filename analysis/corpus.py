@@ -725,34 +725,38 @@ def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFra
     """Real examples of each tokenization rule: the words in the text, the token they became, and
     where they stand (offsets into ``raw_text``). The most frequent distinct cases come first."""
     articles = list(zip(corpus["article_id"], corpus["text"], corpus["offset_map"], strict=True))
-    rows = list(chain.from_iterable(parallel.map_chunks(_rule_uses, articles, label="tokenization rules")))
+    found: dict[tuple[str, str], list] = {}
+    for uses in parallel.map_chunks(_rule_uses, articles, label="tokenization rules"):
+        for case, (occurrences, *first_use) in uses.items():
+            if case in found:  # an earlier chunk holds the first use
+                found[case][0] += occurrences
+            else:
+                found[case] = [occurrences, *first_use]
     columns = ["rule", "words", "token", "occurrences", "article_id", "start", "end"]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    found = pd.DataFrame(rows)
-    found["occurrences"] = found.groupby(["rule", "words"])["token"].transform("size")
-    first = found.drop_duplicates(["rule", "words"], keep="first")
-    ranked = first.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
-    return ranked.groupby("rule", sort=True).head(per_rule)[columns].reset_index(drop=True)
+    table = pd.DataFrame(
+        [
+            (rule, words, token, occurrences, *place)
+            for (rule, words), (occurrences, token, *place) in found.items()
+        ],
+        columns=columns,
+    )
+    ranked = table.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
+    return ranked.groupby("rule", sort=True).head(per_rule).reset_index(drop=True)
 
 
-def _rule_uses(articles: list[tuple[str, str, object]]) -> list[dict]:
-    """Each use of a tokenization rule in ``(article_id, text, offset_map)`` articles."""
-    rows = []
+def _rule_uses(articles: list[tuple[str, str, object]]) -> dict[tuple[str, str], list]:
+    """Each distinct case ``(rule, words)`` of a tokenization rule in ``(article_id, text,
+    offset_map)`` articles: ``[occurrences, token, article_id, start, end]`` of its first use.
+    Counted here, so a chunk sends back its distinct cases, not every use (millions at scale)."""
+    uses: dict[tuple[str, str], list] = {}
     for article_id, text, offset_map in articles:
         for rule, token in token_rules(text):
-            start, end = text_to_raw(offset_map, token.start, token.end)
-            rows.append(
-                {
-                    "rule": rule,
-                    "words": text[token.start : token.end],
-                    "token": token.token,
-                    "article_id": article_id,
-                    "start": start,
-                    "end": end,
-                }
-            )
-    return rows
+            case = (rule, text[token.start : token.end])
+            if case in uses:
+                uses[case][0] += 1
+            else:
+                uses[case] = [1, token.token, article_id, *text_to_raw(offset_map, token.start, token.end)]
+    return uses
 
 
 def describe_corpus(corpus: pd.DataFrame, path: str) -> pd.Series:

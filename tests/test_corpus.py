@@ -24,8 +24,9 @@ from analysis.corpus import (
     raw_span,
     skipped_files,
     to_raw_offsets,
+    tokenization_examples,
 )
-from analysis.text import sentences, tokenize
+from analysis.text import sentences, token_rules, tokenize
 
 ARTICLE = (
     "Council approves new flood defences\n\n"
@@ -122,6 +123,37 @@ def test_article_stats_count_what_tokenize_and_sentences_count(seeds, tmp_path: 
         assert list(stats["words"]) == [len(tokenize(text)) for text in table["text"]]
         assert list(stats["sentences"]) == [len(sentences(text)) for text in table["text"]]
     assert describe_corpus(seeds, "seeds")["words (clean text)"] == 2656
+
+
+def test_tokenization_examples_are_the_most_frequent_cases_at_their_first_use(seeds, monkeypatch) -> None:
+    """Counted per chunk and merged, the table is what every use of every rule gives: per rule the
+    most frequent (then alphabetical) distinct words, each at its first use in corpus order."""
+    uses = [
+        (rule, article["text"][token.start : token.end], token.token, article["article_id"], token)
+        for _, article in seeds.iterrows()
+        for rule, token in token_rules(article["text"])
+    ]
+    occurrences = pd.Series([(rule, words) for rule, words, *_ in uses]).value_counts()
+    first_use = {}
+    for rule, words, token, article_id, span in uses:
+        first_use.setdefault((rule, words), (token, article_id, span))
+    expected = []
+    for rule in sorted({rule for rule, *_ in uses}):
+        cases = sorted((-occurrences[case], case[1]) for case in first_use if case[0] == rule)[:3]
+        for minus_count, words in cases:
+            token, article_id, span = first_use[(rule, words)]
+            expected.append((rule, words, token, -minus_count, article_id))
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 2)  # three chunks: cases merged across them
+    table = tokenization_examples(seeds)
+    assert [
+        tuple(row) for row in table[["rule", "words", "token", "occurrences", "article_id"]].to_numpy()
+    ] == expected
+    assert table["rule"].nunique() >= 5 and table["occurrences"].max() > 1
+    raw = seeds.set_index("article_id")["raw_text"]
+    for row in table.itertuples():  # each example points at its words in the raw text
+        assert raw[row.article_id][row.start : row.end].replace("\u2019", "'") == row.words
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 5_000)
+    assert tokenization_examples(seeds).equals(table)
 
 
 def test_trailer_names_the_outlet_without_metadata(tmp_path: Path) -> None:
