@@ -37,11 +37,12 @@ from analysis.cleaning import text_to_raw
 from analysis.parallel import CHUNK_ARTICLES, map_chunks, reduce_chunks
 from analysis.text import (
     CorpusTokens,
+    Token,
     corpus_tokens,
+    iter_sentence_token_spans,
     load_aliases,
     sentence_token_spans,
     sentence_tokens,
-    sentences,
     token_spans,
 )
 
@@ -82,13 +83,14 @@ def _terms_of(words: Sequence[str]) -> Iterator[str]:
 
 def sentence_terms(text: str) -> list[list[tuple[str, int, int]]]:
     """Per sentence of ``text``: its terms (unigrams and bigrams) with their offsets into ``text``."""
-    out = []
-    for tokens in sentence_token_spans(text):
-        keep = [_is_term(t.token) for t in tokens]
-        found = [(t.token, t.start, t.end) for t in compress(tokens, keep)]
-        found += [(f"{a.token} {b.token}", a.start, b.end) for a, b in _adjacent_terms(tokens, keep)]
-        out.append(found)
-    return out
+    return [_spanned_terms(tokens) for tokens in sentence_token_spans(text)]
+
+
+def _spanned_terms(tokens: list[Token]) -> list[tuple[str, int, int]]:
+    """One sentence's terms with their offsets: unigrams, then bigrams."""
+    keep = [_is_term(t.token) for t in tokens]
+    found = [(t.token, t.start, t.end) for t in compress(tokens, keep)]
+    return found + [(f"{a.token} {b.token}", a.start, b.end) for a, b in _adjacent_terms(tokens, keep)]
 
 
 def terms(text: str) -> list[str]:
@@ -299,42 +301,25 @@ def first_occurrences(
     """For each row of ``table`` (columns ``term`` and ``document`` or ``group``), the count of the
     term in that document and its first occurrence: ``count, article_id, start, end, sentence``.
 
-    ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. The counts of
-    the table's terms are summed per document in one groupby, and only the article holding each first
-    occurrence is tokenized again, with offsets: a corpus without outlets has a group per article,
-    and a table row per article and term.
+    ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. Only the
+    article holding each first occurrence is tokenized again, with offsets, and only up to it.
     """
     counts = count_terms(corpus["text"]) if counts is None else counts
-    documents = table["document" if by == "article" else "group"]
     # Only the table's terms are looked up: an index over a 100,000-article vocabulary (12 million
     # terms) and the whole matrix by column took 1 GB for a table of a few hundred rows.
     wanted = set(table["term"])
     found = {term: column for column, term in enumerate(counts.vocabulary) if term in wanted}
     column_of = np.array([found.get(term, -1) for term in table["term"]], dtype=np.int64)  # -1: not in it
-    needed = np.unique(column_of[column_of >= 0])
-    uses = counts.matrix[:, needed].tocoo()  # articles x the table's terms
-    document_of, names = pd.factorize(corpus["article_id"] if by == "article" else corpus["group"])
-    per_pair = (  # (document, term) -> its first article and its count
-        pd.DataFrame(
-            {
-                "pair": document_of[uses.row].astype(np.int64) * len(needed) + uses.col,
-                "article": uses.row,
-                "count": uses.data.astype(np.int64),
-            }
+    if by == "article":
+        article, count = _counts_in_articles(
+            counts.matrix, corpus["article_id"], table["document"], column_of
         )
-        .groupby("pair")
-        .agg(article=("article", "min"), count=("count", "sum"))
-    )
-    document = names.get_indexer(documents)
-    asked = np.where(
-        (column_of >= 0) & (document >= 0), document * len(needed) + np.searchsorted(needed, column_of), -1
-    )
-    got = per_pair.reindex(asked)
-    article = got["article"].fillna(-1).to_numpy(np.int64)
+    else:
+        article, count = _first_in_groups(counts.matrix, corpus["group"], table["group"], column_of)
     places = _first_uses(corpus, article, table["term"].to_numpy())
     return pd.DataFrame(
         {
-            "count": got["count"].fillna(0).to_numpy(np.int64),
+            "count": count,
             "article_id": np.where(article >= 0, corpus["article_id"].to_numpy()[np.maximum(article, 0)], ""),
             "start": [start for start, _, _ in places],
             "end": [end for _, end, _ in places],
@@ -342,6 +327,46 @@ def first_occurrences(
         },
         columns=["count", "article_id", "start", "end", "sentence"],
     )
+
+
+def _counts_in_articles(
+    matrix: sparse.csr_matrix, article_ids: pd.Series, documents: pd.Series, column_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """By article, a row's document is the article of its first use (-1 where the term is not in
+    it), and its count one entry of the matrix: no table over the corpus's uses of the terms."""
+    article = pd.Index(article_ids).get_indexer(documents)
+    asked = (article >= 0) & (column_of >= 0)
+    count = np.zeros(len(column_of), dtype=np.int64)
+    count[asked] = np.asarray(matrix[article[asked], column_of[asked]]).ravel()
+    return np.where(count > 0, article, -1), count
+
+
+def _first_in_groups(
+    matrix: sparse.csr_matrix, groups: pd.Series, documents: pd.Series, column_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """By group, each row's first article using its term (-1 where none does) and the term's count
+    in the group, from one groupby over the uses of the table's terms: a corpus without outlets
+    has a group per article, and a table row per article and term."""
+    needed = np.unique(column_of[column_of >= 0])
+    uses = matrix[:, needed].tocoo()  # articles x the table's terms
+    group_of, names = pd.factorize(groups)
+    per_pair = (  # (group, term) -> its first article and its count
+        pd.DataFrame(
+            {
+                "pair": group_of[uses.row].astype(np.int64) * len(needed) + uses.col,
+                "article": uses.row,
+                "count": uses.data.astype(np.int64),
+            }
+        )
+        .groupby("pair")
+        .agg(article=("article", "min"), count=("count", "sum"))
+    )
+    group = names.get_indexer(documents)
+    asked = np.where(
+        (column_of >= 0) & (group >= 0), group * len(needed) + np.searchsorted(needed, column_of), -1
+    )
+    got = per_pair.reindex(asked)
+    return got["article"].fillna(-1).to_numpy(np.int64), got["count"].fillna(0).to_numpy(np.int64)
 
 
 def _first_uses(corpus: pd.DataFrame, articles: np.ndarray, terms: np.ndarray) -> list[tuple[int, int, str]]:
@@ -372,14 +397,15 @@ def _locate_all(lookups: list[tuple[str, tuple, set[str]]]) -> list[dict[str, tu
 
 
 def _locate(text: str, offset_map: tuple, names: set[str]) -> dict[str, tuple[int, int, str]]:
-    """The first use of each of ``names`` in ``text``, as ``(raw start, raw end, sentence)``."""
+    """The first use of each of ``names`` in ``text``, as ``(raw start, raw end, sentence)``; the
+    text is tokenized only up to the sentence where the last of them is first found."""
     places: dict[str, tuple[int, int, str]] = {}
-    for (sentence_start, sentence_end), found in zip(sentences(text), sentence_terms(text), strict=True):
-        for name, start, end in found:
+    for (sentence_start, sentence_end), tokens in iter_sentence_token_spans(text):
+        for name, start, end in _spanned_terms(tokens):
             if name in names and name not in places:
                 places[name] = (*text_to_raw(offset_map, start, end), text[sentence_start:sentence_end])
-    if len(places) == len(names):
-        return places
+        if len(places) == len(names):
+            return places
     missing = sorted(names - set(places))
     raise KeyError(f"{missing!r} counted but not found: the two tokenizing paths disagree")
 
@@ -652,11 +678,7 @@ def keyness_stability(
         columns, own = by_group.indices[part], by_group.data[part].astype(float)
         order = np.argsort(counts.vocabulary[columns], kind="stable")
         columns, own = columns[order], own[order]
-        column_of = {term: i for i, term in enumerate(scored.get(group, []))}
-        positions = np.full(len(column_of), -1, dtype=np.int64)
-        for i, term in enumerate(counts.vocabulary[columns]):
-            if term in column_of:
-                positions[column_of[term]] = i
+        positions = np.searchsorted(counts.vocabulary[columns], scored.get(group, []))  # names in order
         articles = members[group]
         token_ranges = [slice(tokens.article_bounds[a], tokens.article_bounds[a + 1]) for a in articles]
         sentences_of = np.concatenate(
@@ -702,7 +724,8 @@ def _stabilities(
 def _stability(job: _Resampling, is_term: np.ndarray, top_n: int, n_boot: int, min_count: int) -> list[float]:
     """The share of ``n_boot`` resamples of the group's sentences in which each scored term is in
     the top ``top_n``: fewer than ``top_n`` terms score above it, or as high and sort before it.
-    Resamples are drawn a batch at a time to bound memory on a large group."""
+    Resamples are drawn a batch at a time to bound memory on a large group, and each batch scores
+    only the terms that can reach its top (:func:`_contenders`)."""
     if not len(job.scored):
         return []
     found, matrix = _chunk_term_counts([(job.ids, job.sentence_start, job.sentence_bounds)], is_term)
@@ -712,29 +735,71 @@ def _stability(job: _Resampling, is_term: np.ndarray, top_n: int, n_boot: int, m
         (matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], len(job.codes))
     )
     by_term = matrix.T.tocsr().astype(float)
-    scored = job.scored
+    own = np.asarray(by_term.sum(axis=1)).ravel()
+    z_full = _z_scores(own[None, :], own.sum(), np.arange(len(own)), job, min_count)[0]
+    leaders = min(len(own), CANDIDATES_PER_TERM * top_n)
+    candidates = np.union1d(np.argpartition(-z_full, leaders - 1)[:leaders], job.scored)
     rng = np.random.default_rng(job.seed)
     n = matrix.shape[0]
     batch = max(1, RESAMPLE_CELLS // max(n, len(job.codes), 1))
-    kept = np.zeros(len(scored), dtype=np.int64)
+    kept = np.zeros(len(job.scored), dtype=np.int64)
     for first in range(0, n_boot, batch):
         weights = rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - first))
         y_a = (by_term @ weights.T).T  # sparse times dense: one pass over the counts per resample
-        delta, variance = _log_odds(
-            y_a, job.rest, job.alpha, job.alpha_0, y_a.sum(axis=1, keepdims=True), job.n_rest
-        )
-        z = np.where(y_a >= min_count, delta / np.sqrt(variance), -np.inf)
+        n_a = y_a.sum(axis=1, keepdims=True)
+        columns = _contenders(y_a, n_a, candidates, job, top_n, min_count)
+        z = _z_scores(y_a[:, columns], n_a, columns, job, min_count)
         # A term above the top_n-th highest score is in; one equal to it only if the terms ahead of
         # it (higher, or equal and earlier) are fewer than top_n: counted for those rows alone.
         threshold = -np.partition(-z, min(top_n, z.shape[1]) - 1, axis=1)[:, min(top_n, z.shape[1]) - 1]
-        for k, column in enumerate(scored):
-            own = z[:, column]
-            tied = np.flatnonzero((own == threshold) & (own > -np.inf))
-            ahead = (z[tied] > own[tied, None]).sum(axis=1) + (z[tied, :column] == own[tied, None]).sum(
+        for k, column in enumerate(np.searchsorted(columns, job.scored)):
+            score = z[:, column]
+            tied = np.flatnonzero((score == threshold) & (score > -np.inf))
+            ahead = (z[tied] > score[tied, None]).sum(axis=1) + (z[tied, :column] == score[tied, None]).sum(
                 axis=1
             )
-            kept[k] += np.count_nonzero(own > threshold) + np.count_nonzero(ahead < top_n)
+            kept[k] += np.count_nonzero(score > threshold) + np.count_nonzero(ahead < top_n)
     return (kept / n_boot).tolist()
+
+
+CANDIDATES_PER_TERM = 5  # terms scored first in each batch, per place of the top: their scores bound the rest
+PRUNE_ABOVE_TERMS = 2_000  # a group with fewer terms (one article) scores them all: choosing costs more
+
+
+def _z_scores(
+    y_a: np.ndarray, n_a: np.ndarray | float, columns: np.ndarray, job: _Resampling, min_count: int
+) -> np.ndarray:
+    """Log-odds z of the group's terms ``columns`` with counts ``y_a`` (a row per resample), -inf
+    below ``min_count``."""
+    delta, variance = _log_odds(y_a, job.rest[columns], job.alpha[columns], job.alpha_0, n_a, job.n_rest)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(y_a >= min_count, delta / np.sqrt(variance), -np.inf)
+
+
+def _contenders(
+    y_a: np.ndarray, n_a: np.ndarray, candidates: np.ndarray, job: _Resampling, top_n: int, min_count: int
+) -> np.ndarray:
+    """The columns (sorted) that can be in the top ``top_n`` of some resample of the batch: the
+    scored terms and every term whose best possible score reaches the lowest top-``top_n`` score
+    of the ``candidates`` in any resample. Dropping the others changes no rank, exactly:
+
+    z grows with the term's count where it is positive and falls as the group's total grows (the
+    variance does not depend on the total), so no resample scores a term above
+    max(0, z(its highest count in the batch, the batch's lowest total)); and the top ``top_n``
+    of all terms scores at least as high as the top ``top_n`` of the candidates.
+    """
+    everything = np.arange(y_a.shape[1])
+    if len(everything) <= PRUNE_ABOVE_TERMS:
+        return everything
+    k = min(top_n, len(candidates))
+    scores = _z_scores(y_a[:, candidates], n_a, candidates, job, min_count)
+    floor = np.partition(scores, scores.shape[1] - k, axis=1)[:, scores.shape[1] - k].min()
+    if not np.isfinite(floor):  # a resample with fewer than top_n scored terms: keep them all
+        return everything
+    ceiling = np.maximum(_z_scores(y_a.max(axis=0)[None, :], n_a.min(), everything, job, min_count)[0], 0)
+    keep = ceiling >= floor - 1e-9 * (1 + abs(floor))  # a margin for rounding: keeping more is exact
+    keep[job.scored] = True  # read by position even when out of reach
+    return np.flatnonzero(keep)
 
 
 # --- concordance -----------------------------------------------------------------------------------

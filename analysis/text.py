@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import re
 from array import array
-from collections.abc import Iterable, Sized
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, repeat
@@ -402,22 +402,32 @@ def _with_spans(tokens: list[str], parts: list[str], offset: int) -> list[Token]
     return list(map(tuple.__new__, repeat(Token), zip(tokens, bounds[1:-1:2], ends, strict=True)))
 
 
-def _sentence_tokens(
-    text: str, with_spans: bool, aliases: AliasTable | None, bounds: list[tuple[int, int]] | None = None
-) -> list[list]:
-    """Tokens per sentence of :func:`sentences` (whose spans are appended to ``bounds`` when given):
-    a name never runs across a sentence boundary, and a surname resolves to the full name given
-    in any earlier sentence."""
+def _spanned_sentences(
+    text: str, with_spans: bool, aliases: AliasTable | None
+) -> Iterator[tuple[tuple[int, int], list]]:
+    """Each sentence of :func:`sentences` as its span and its tokens, read lazily: a name never runs
+    across a sentence boundary, and a surname resolves to the full name given in any earlier sentence."""
     table = load_aliases() if aliases is None else aliases
     surnames: dict[str, str] = {}
-    out: list[list] = []
     offset = 0
     for line in normalise(text).split("\n"):
         for start, end in _line_sentences(line, 0):
-            out.append(_line_tokens(line[start:end], offset + start, table, surnames, with_spans, line))
-            if bounds is not None:
-                bounds.append((offset + start, offset + end))
+            yield (
+                (offset + start, offset + end),
+                _line_tokens(line[start:end], offset + start, table, surnames, with_spans, line),
+            )
         offset += len(line) + 1
+
+
+def _sentence_tokens(
+    text: str, with_spans: bool, aliases: AliasTable | None, bounds: list[tuple[int, int]] | None = None
+) -> list[list]:
+    """Tokens per sentence of :func:`sentences`, whose spans are appended to ``bounds`` when given."""
+    out: list[list] = []
+    for span, tokens in _spanned_sentences(text, with_spans, aliases):
+        out.append(tokens)
+        if bounds is not None:
+            bounds.append(span)
     return out
 
 
@@ -437,6 +447,14 @@ def sentence_token_spans_and_bounds(
     """:func:`sentence_token_spans` and the sentences' spans (those of :func:`sentences`) in one pass."""
     bounds: list[tuple[int, int]] = []
     return _sentence_tokens(text, True, aliases, bounds), bounds
+
+
+def iter_sentence_token_spans(
+    text: str, aliases: AliasTable | None = None
+) -> Iterator[tuple[tuple[int, int], list[Token]]]:
+    """Each sentence's span (as :func:`sentences` gives it) with its tokens and their offsets, one
+    sentence at a time: a search that finds what it wants early stops tokenizing there."""
+    return _spanned_sentences(text, True, aliases)
 
 
 def token_spans(text: str, aliases: AliasTable | None = None) -> list[Token]:

@@ -133,6 +133,87 @@ def test_stability_drawn_a_few_resamples_at_a_time_is_the_same(seeds, monkeypatc
     assert keyness_stability(seeds, top_n=5).equals(whole)
 
 
+def test_stability_scoring_only_the_contenders_changes_no_share(seeds, tmp_path, monkeypatch) -> None:
+    """Each batch scores only the terms whose best possible score reaches the candidates' top: the
+    shares equal scoring every term, for several top sizes and count floors, while in groups of many
+    articles most terms drop."""
+    articles = generate_articles(160, seed=11)
+    articles["outlet"] = [f"outlet {i % 4}" for i in range(len(articles))]
+    generated = load_corpus(write_corpus(articles, tmp_path / "corpus.jsonl"))
+    kept_shares = []
+    contenders = terms_module._contenders
+
+    def spy(y_a, *args):
+        columns = contenders(y_a, *args)
+        kept_shares.append(len(columns) / y_a.shape[1])
+        return columns
+
+    monkeypatch.setattr(terms_module, "_contenders", spy)
+    for corpus, top_n, min_count in ((seeds, 5, 2), (generated, 10, 2), (generated, 3, 4)):
+        monkeypatch.setattr(terms_module, "PRUNE_ABOVE_TERMS", 10**9)
+        every_term = keyness_stability(corpus, top_n=top_n, min_count=min_count)
+        monkeypatch.setattr(terms_module, "PRUNE_ABOVE_TERMS", 0)
+        kept_shares.clear()
+        pruned = keyness_stability(corpus, top_n=top_n, min_count=min_count)
+        assert pruned.equals(every_term), (top_n, min_count)
+        if corpus is generated:  # groups of 40 articles: few terms can reach the top
+            assert 0 < np.median(kept_shares) < 0.2, kept_shares
+    assert every_term["stability"].nunique() > 3
+
+
+def test_contenders_hold_every_term_in_the_top_of_any_resample(monkeypatch) -> None:
+    """Against scoring every term: on random counts, priors and group totals that vary a lot, no
+    column outside the contenders is in the top of any row, and some columns do drop."""
+    monkeypatch.setattr(terms_module, "PRUNE_ABOVE_TERMS", 0)
+    rng = np.random.default_rng(5)
+    dropped = 0
+    for _ in range(200):
+        n_terms, rows, top_n = int(rng.integers(30, 300)), int(rng.integers(1, 8)), int(rng.integers(1, 6))
+        y_a = rng.poisson(rng.gamma(0.5, 4, n_terms), size=(rows, n_terms)).astype(float)
+        n_a = y_a.sum(axis=1, keepdims=True) * rng.uniform(1, 10, (rows, 1))  # totals far apart
+        job = terms_module._Resampling(
+            seed=(0, 0),
+            ids=np.zeros(0),
+            sentence_start=np.zeros(0),
+            sentence_bounds=np.zeros(0),
+            codes=np.arange(n_terms),
+            alpha=rng.uniform(0.05, 5, n_terms),
+            rest=rng.poisson(20, n_terms) * 1.0,
+            n_rest=4000.0,
+            alpha_0=float(n_terms),
+            scored=np.array([0, n_terms - 1]),
+        )
+        z = terms_module._z_scores(y_a, n_a, np.arange(n_terms), job, 2)
+        leaders = np.argsort(-z[0])[: int(rng.integers(top_n, 5 * top_n))]  # as the full sample's
+        kept = terms_module._contenders(y_a, n_a, np.union1d(leaders, job.scored), job, top_n, 2)
+        threshold = -np.partition(-z, top_n - 1, axis=1)[:, top_n - 1]
+        in_a_top = np.flatnonzero(((z >= threshold[:, None]) & (z > -np.inf)).any(axis=0))
+        assert set(in_a_top) <= set(kept) and set(job.scored) <= set(kept)
+        dropped += n_terms - len(kept)
+    assert dropped > 5000
+    # Where every score is negative, a term's score at its highest count is not its best: here
+    # column 8 scores -11.24 with 18 uses and -7.48, in the top, with 2.
+    y_a = np.array([[28, 3, 26, 0, 9, 2, 18, 23, 18, 10, 3], [12, 11, 21, 10, 1, 23, 9, 28, 2, 1, 5]], float)
+    job = terms_module._Resampling(
+        seed=(0, 0),
+        ids=np.zeros(0),
+        sentence_start=np.zeros(0),
+        sentence_bounds=np.zeros(0),
+        codes=np.arange(11),
+        alpha=np.array(
+            [3.5812, 3.9117, 3.7089, 2.0708, 4.6172, 1.429, 4.2338, 3.0735, 0.4201, 2.7634, 0.7973]
+        ),
+        rest=np.array([166, 185, 163, 99, 132, 125, 139, 117, 181, 164, 186], float),
+        n_rest=723.0,
+        alpha_0=31.1728,
+        scored=np.array([0]),
+    )
+    n_a = np.array([[895.0065], [940.3981]])
+    z = terms_module._z_scores(y_a, n_a, np.arange(11), job, 2)
+    assert z[1, 8] == np.sort(z[1])[-1] and z[0, 8] < -11
+    assert 8 in terms_module._contenders(y_a, n_a, np.array([0, 5, 10]), job, 2, 2)
+
+
 def test_kwic_finds_every_spelling_and_points_into_raw_text(seeds) -> None:
     hits = kwic(seeds, "Islamic State", window=8)
     assert kwic(seeds, "Islamic State", window=8, limit=3).equals(hits.head(3))
