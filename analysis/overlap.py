@@ -18,7 +18,6 @@ article pairs, so cost grows about linearly with the corpus (``make bench`` meas
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -1105,45 +1104,54 @@ def _relation(words_a: list[str], words_b: list[str]) -> str:
     return "trimmed" if short and f" {' '.join(short)} " in joined else "reworded"
 
 
-def _candidate_pairs(quotes: list[tuple[str, ...]], min_similarity: float) -> list[tuple[int, int]]:
-    """The pairs ``(i, j)``, ``i < j``, of a speaker's quotes (as words) that can be identical,
-    trimmed or reworded with a difflib ratio of at least ``min_similarity``; every other pair is
-    none of these. A speaker quoted thousands of times would otherwise cost millions of pairs.
+PAIR_CELLS = 1 << 22  # quote pairs of one speaker whose overlap is held at once (a block of rows)
 
-    - Ratio: difflib's ratio is at most the Dice coefficient of the two bags of words, so a pair
-      at ``t`` shares at least ``t |A| / (2 - t)`` words of each side. Sorted rarest first, the
-      first ``|A| - that + 1`` words of the two must then meet (prefix filtering, Chaudhuri et al.
-      2006; a repeated word counts once per use).
-    - Trimmed: the longer quote holds every word of the shorter, its rarest one included.
-    - Identical quotes without any word are paired directly.
+
+def _candidate_pairs(
+    quotes: list[tuple[str, ...]], min_similarity: float, groups: Sequence[str] | None = None
+) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, of a speaker's quotes (as words) that can be identical,
+    trimmed or reworded with a difflib ratio of at least ``min_similarity``, from different
+    ``groups`` when given; every other pair is none of these.
+
+    All from the words two quotes share, as bags (a repeated word counts once per use), counted for
+    every pair at once as a sparse product, a block of rows at a time: difflib's ratio is at most
+    its quick_ratio, the Dice coefficient of the bags; a trimmed quote's bag lies within the
+    longer one's; quotes without any word are identical to each other.
     """
-    pairs: set[tuple[int, int]] = set()
     if min_similarity <= 0:
-        return list(combinations(range(len(quotes)), 2))
-    frequency = Counter(word for words in quotes for word in set(words))
-    by_prefix: dict[tuple[str, int], list[int]] = {}
-    holding: dict[str, list[int]] = {}  # word -> the quotes that use it
-    for i, words in enumerate(quotes):
-        uses = sorted(
-            ((word, k) for word, count in Counter(words).items() for k in range(count)),
-            key=lambda use: (frequency[use[0]], use),
-        )
-        shared = math.ceil(min_similarity * len(words) / (2 - min_similarity) - 1e-9)
-        for use in uses[: len(uses) - max(shared, 1) + 1]:
-            by_prefix.setdefault(use, []).append(i)
-        for word in set(words):
-            holding.setdefault(word, []).append(i)
-    for group in by_prefix.values():
-        pairs.update(combinations(group, 2))
-    for i, words in enumerate(quotes):
-        if words:
-            rarest = min(set(words), key=lambda word: (frequency[word], word))
-            pairs.update(
-                (min(i, j), max(i, j)) for j in holding[rarest] if j != i and len(quotes[j]) >= len(words)
-            )
-    empty = [i for i, words in enumerate(quotes) if not words]
-    pairs.update(combinations(empty, 2))
-    return sorted(pairs)
+        pairs = combinations(range(len(quotes)), 2)
+        return [(i, j) for i, j in pairs if groups is None or groups[i] != groups[j]]
+    features: dict[tuple[str, int], int] = {}  # (word, its k-th use in a quote)
+    columns, row_sizes = [], []
+    for words in quotes:
+        uses: Counter[str] = Counter()
+        for word in words:
+            columns.append(features.setdefault((word, uses[word]), len(features)))
+            uses[word] += 1
+        row_sizes.append(len(words))
+    lengths = np.array(row_sizes, dtype=np.int64)
+    bags = sparse.csr_matrix(
+        (np.ones(len(columns)), np.array(columns, dtype=np.int64), np.concatenate([[0], np.cumsum(lengths)])),
+        shape=(len(quotes), len(features)),
+    )
+    labels = pd.factorize(pd.Series(groups))[0] if groups is not None else None
+    step = max(1, PAIR_CELLS // max(1, len(quotes)))
+    pairs: list[tuple[int, int]] = []
+    for first in range(0, len(quotes), step):
+        rows = np.arange(first, min(first + step, len(quotes)))
+        shared = (bags[rows] @ bags.T).toarray()
+        total = lengths[rows, None] + lengths[None, :]
+        shorter = np.minimum(lengths[rows, None], lengths[None, :])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            alike = 2.0 * shared / total >= min_similarity  # as difflib computes quick_ratio
+        within = (shared == shorter) & ((shorter > 0) | (total == 0))
+        keep = (alike | within) & (np.arange(len(quotes))[None, :] > rows[:, None])
+        if labels is not None:
+            keep &= labels[rows, None] != labels[None, :]
+        i, j = np.nonzero(keep)
+        pairs.extend(zip((rows[i]).tolist(), j.tolist(), strict=True))
+    return pairs
 
 
 def shared_quotes(quotes: pd.DataFrame, min_similarity: float = SHARED_QUOTE_MIN_SIMILARITY) -> pd.DataFrame:
@@ -1163,17 +1171,14 @@ def shared_quotes(quotes: pd.DataFrame, min_similarity: float = SHARED_QUOTE_MIN
     rows = []
     for _, same in said.groupby("speaker_key", sort=True):
         quotes = list(same[fields].itertuples(index=False))
-        for i, j in _candidate_pairs([quote.words for quote in quotes], min_similarity):
+        candidates = _candidate_pairs(
+            [quote.words for quote in quotes], min_similarity, [q.group for q in quotes]
+        )
+        for i, j in candidates:
             a, b = quotes[i], quotes[j]
-            if a.group == b.group:
-                continue
             words_a, words_b = list(a.words), list(b.words)
             relation = _relation(words_a, words_b)
-            matcher = difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False)
-            # quick_ratio bounds ratio from above: most reworded candidates stop here, without the alignment.
-            if relation == "reworded" and matcher.quick_ratio() < min_similarity:
-                continue
-            similarity = matcher.ratio()
+            similarity = difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False).ratio()
             if relation == "reworded" and similarity < min_similarity:
                 continue
             rows.append(

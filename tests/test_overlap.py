@@ -403,7 +403,7 @@ def test_group_coverage_counts_what_its_definition_says(n_groups: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_candidate_quote_pairs_hold_every_pair_that_can_be_shared(seed: int) -> None:
+def test_candidate_quote_pairs_hold_every_pair_that_can_be_shared(seed: int, monkeypatch) -> None:
     """Against every pair: a pair left out is neither identical, nor trimmed, nor alike enough."""
     rng = np.random.default_rng(seed)
     vocabulary = [f"w{i}" for i in range(int(rng.integers(4, 40)))]
@@ -424,13 +424,21 @@ def test_candidate_quote_pairs_hold_every_pair_that_can_be_shared(seed: int) -> 
         else:
             size = int(rng.integers(0, 20))
             quotes.append(tuple(rng.choice(vocabulary, size=size, p=weights / weights.sum())))
-    candidates = set(overlap._candidate_pairs(quotes, 0.5))
+    groups = [f"g{k}" for k in rng.integers(0, 4, size=len(quotes))]
+    candidates = overlap._candidate_pairs(quotes, 0.5, groups)
+    assert candidates == sorted(set(candidates))
+    monkeypatch.setattr(overlap, "PAIR_CELLS", 3 * len(quotes))  # blocks of 3 rows
+    assert overlap._candidate_pairs(quotes, 0.5, groups) == candidates
     every = list(combinations(range(len(quotes)), 2))
     for i, j in every:
         a, b = list(quotes[i]), list(quotes[j])
-        ratio = difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
-        if overlap._relation(a, b) != "reworded" or ratio >= 0.5:
-            assert (i, j) in candidates, (quotes[i], quotes[j], ratio)
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        shared = overlap._relation(a, b) != "reworded" or matcher.ratio() >= 0.5
+        # Exactly the pairs of different groups alike by bags of words: quick_ratio, or containment.
+        bag_a, bag_b = Counter(a), Counter(b)
+        alike = matcher.quick_ratio() >= 0.5 or (bag_a <= bag_b and a) or (bag_b <= bag_a and b) or a == b
+        assert ((i, j) in candidates) == (bool(alike) and groups[i] != groups[j]), (quotes[i], quotes[j])
+        assert not shared or groups[i] == groups[j] or (i, j) in candidates
     assert len(candidates) < len(every)
     # The shorter quote holds only the longer one's commonest words: no ratio pairs them, trimming does.
     common = [("the", "of", f"x{i}") for i in range(5)]
