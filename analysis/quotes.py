@@ -1186,28 +1186,42 @@ def voice_shares(quotes: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
 def exclusive_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
     """Named speakers quoted by exactly one group, with what that group quoted of them.
 
-    Columns: ``speaker, group, affiliation, quotes, words, articles, example`` (the longest quote).
+    Columns: ``speaker, group, affiliation, quotes, words, articles, example``: the longest spelling
+    of the name, the most frequent affiliation, and the longest quote (the first of equals each).
     Unnamed speakers ("a source") cannot be told apart across articles and are left out.
     """
     voices = quotes[(quotes["kind"] != "scare") & quotes["named"]]
     groups = voices.groupby("speaker_key")["group"].nunique()
-    only = voices[voices["speaker_key"].map(groups) == 1]
-    rows = [
+    only = voices[voices["speaker_key"].map(groups) == 1].reset_index(drop=True)
+    only = only.assign(name_length=only["speaker"].str.len(), order=range(len(only)))
+    per_speaker = only.groupby("speaker_key", sort=True)
+    table = pd.DataFrame(
         {
-            "speaker": rows["speaker"].iloc[rows["speaker"].str.len().argmax()],
-            "group": rows["group"].iloc[0],
-            "affiliation": Counter(rows["affiliation"]).most_common(1)[0][0],
-            "quotes": len(rows),
-            "words": int(rows["n_words"].sum()),
-            "articles": rows["article_id"].nunique(),
-            "example": rows["quote"].iloc[rows["n_words"].argmax()],
+            "speaker": _first_of_most(only, "name_length")["speaker"],
+            "group": per_speaker["group"].first(),
+            "affiliation": _most_frequent(only, "affiliation"),
+            "quotes": per_speaker.size(),
+            "words": per_speaker["n_words"].sum().astype("int64"),
+            "articles": per_speaker["article_id"].nunique(),
+            "example": _first_of_most(only, "n_words")["quote"],
         }
-        for _, rows in only.groupby("speaker_key", sort=True)
-    ]
-    columns = ["speaker", "group", "affiliation", "quotes", "words", "articles", "example"]
-    return pd.DataFrame(rows, columns=columns).sort_values(
-        ["group", "quotes"], ascending=[True, False], ignore_index=True
     )
+    return table.sort_values(["group", "quotes"], ascending=[True, False], kind="stable", ignore_index=True)
+
+
+def _first_of_most(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per speaker, the first of the rows (by ``order``) with the highest ``column``."""
+    ranked = rows.sort_values(["speaker_key", column, "order"], ascending=[True, False, True], kind="stable")
+    return ranked.drop_duplicates("speaker_key").set_index("speaker_key")
+
+
+def _most_frequent(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Per speaker, the most frequent value of ``column``, the first seen of equals."""
+    counted = rows.groupby(["speaker_key", column], sort=False).agg(
+        uses=("order", "size"), first=("order", "min")
+    )
+    counted = counted.reset_index().rename(columns={"first": "order"})
+    return _first_of_most(counted, "uses")[column]
 
 
 # --- credits -------------------------------------------------------------------------------------
@@ -1298,10 +1312,16 @@ def corpus_credits(corpus: pd.DataFrame) -> pd.DataFrame:
 
     Columns: ``article_id, outlet, group``, the credit columns, ``raw_start, raw_end`` (offsets into
     ``raw_text``) and ``in_caption``; a caption's credits have ``start = end = -1`` as the clean text
-    does not hold them.
+    does not hold them. Read a chunk of articles at a time, on the cluster when there is one.
     """
+    articles = corpus[["article_id", "outlet", "group", "text", "offset_map", "removals", "raw_text"]]
+    return parallel.map_frames(_article_credits, articles, label="credits")
+
+
+def _article_credits(articles: pd.DataFrame) -> pd.DataFrame:
+    """:func:`corpus_credits` of some articles."""
     rows = []
-    for row in corpus.itertuples(index=False):
+    for row in articles.itertuples(index=False):
         head = (row.article_id, row.outlet, row.group)
         for name, kind, cue, start, end in _credit_rows(row.text):
             rows.append((*head, name, kind, cue, start, end, *text_to_raw(row.offset_map, start, end), False))

@@ -11,7 +11,7 @@ from analysis import framing, overlap, parallel, terms, text
 from analysis.corpus import load_corpus
 from analysis.figures import corpus_figures
 from analysis.overlap import align_sentences, bare_corpus, plant_passages, shared_passages
-from analysis.quotes import corpus_quotes
+from analysis.quotes import corpus_credits, corpus_quotes
 from analysis.synthetic import generate_articles, write_corpus
 from analysis.terms import count_terms
 from analysis.text import corpus_tokens
@@ -208,6 +208,19 @@ def test_loading_figures_and_quotes_are_identical_on_the_cluster(
     assert list(here["removals"]) == list(there["removals"])
     assert len(here_figures) > 30 and here_figures.equals(there_figures)
     assert len(here_quotes) > 10 and here_quotes.equals(there_quotes)
+
+
+def test_credits_are_identical_in_chunks_and_on_the_cluster(
+    cluster_client, seeds, tmp_path, monkeypatch
+) -> None:
+    generated = load_corpus(write_corpus(generate_articles(12, seed=3), tmp_path / "generated.parquet"))
+    corpus = pd.concat([generated.iloc[:4], seeds, generated.iloc[4:]], ignore_index=True)
+    here = corpus_credits(corpus)  # one chunk
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 7)
+    with parallel.using(cluster_client):
+        there = corpus_credits(corpus)
+    assert here["in_caption"].any() and (~here["in_caption"]).any()
+    pd.testing.assert_frame_equal(here, there)
 
 
 def test_framing_tables_are_identical_on_the_cluster(cluster_client, seeds, tmp_path, monkeypatch) -> None:

@@ -559,6 +559,55 @@ def test_exclusive_speakers(quotes) -> None:
     assert not only["speaker"].isin(["A source", "one senior SDF commander"]).any()
 
 
+def test_exclusive_speakers_pick_the_longest_name_commonest_side_and_longest_quote() -> None:
+    """Ties go to the first row: the first of two longest names and quotes, the first seen of two
+    equally frequent affiliations."""
+    columns = [
+        "speaker_key",
+        "group",
+        "speaker",
+        "affiliation",
+        "n_words",
+        "article_id",
+        "quote",
+        "kind",
+        "named",
+    ]
+    rows = [
+        ("jane doe", "A", "Jane Doe", "military", 5, "a1", "q1", "direct", True),
+        ("jane doe", "A", "Doe", "civilian", 9, "a2", "q2", "direct", True),
+        ("jane doe", "A", "Jane Q Doe", "civilian", 9, "a2", "q3", "partial", True),
+        ("jane doe", "A", "Jane R Doe", "military", 3, "a3", "q4", "direct", True),
+        ("both", "A", "Both", "rebel", 4, "a1", "q5", "direct", True),
+        ("both", "B", "Both", "rebel", 4, "b1", "q6", "direct", True),
+        ("scared", "B", "Scared", "", 2, "b1", "q7", "scare", True),
+        ("a source", "B", "A source", "unnamed", 6, "b1", "q8", "direct", False),
+        ("solo", "B", "Solo", "civilian", 7, "b2", "q9", "direct", True),
+    ]
+    only = exclusive_speakers(pd.DataFrame(rows, columns=columns))
+    assert only.to_dict("records") == [
+        {
+            "speaker": "Jane Q Doe",
+            "group": "A",
+            "affiliation": "military",
+            "quotes": 4,
+            "words": 26,
+            "articles": 3,
+            "example": "q2",
+        },
+        {
+            "speaker": "Solo",
+            "group": "B",
+            "affiliation": "civilian",
+            "quotes": 1,
+            "words": 7,
+            "articles": 1,
+            "example": "q9",
+        },
+    ]
+    assert exclusive_speakers(pd.DataFrame(rows[4:6], columns=columns)).empty
+
+
 # --- credits -------------------------------------------------------------------------------------
 
 
