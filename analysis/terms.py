@@ -41,6 +41,8 @@ from analysis.text import (
     corpus_tokens,
     iter_sentence_token_spans,
     load_aliases,
+    lone_sentence_token_spans,
+    normalise,
     sentence_token_spans,
     sentence_tokens,
     token_spans,
@@ -316,7 +318,7 @@ def first_occurrences(
         )
     else:
         article, count = _first_in_groups(counts.matrix, corpus["group"], table["group"], column_of)
-    places = _first_uses(corpus, article, table["term"].to_numpy())
+    places = _first_uses(corpus, counts, article, column_of)
     return pd.DataFrame(
         {
             "count": count,
@@ -369,31 +371,121 @@ def _first_in_groups(
     return got["article"].fillna(-1).to_numpy(np.int64), got["count"].fillna(0).to_numpy(np.int64)
 
 
-def _first_uses(corpus: pd.DataFrame, articles: np.ndarray, terms: np.ndarray) -> list[tuple[int, int, str]]:
-    """``(raw start, raw end, sentence)`` of the first use of each ``terms[i]`` in the article at
-    position ``articles[i]`` (``(-1, -1, "")`` where it is -1). Each article is tokenized once, in
-    chunks (on a cluster when there is one): a table by article re-reads the whole corpus."""
-    wanted: dict[int, set[str]] = {}
-    for article, term in zip(articles.tolist(), terms, strict=True):
-        if article >= 0:
-            wanted.setdefault(article, set()).add(term)
+@dataclass(frozen=True)
+class _Lookup:
+    """What finding first uses in a run of articles needs: their token ids, sentence bounds (token
+    positions) and spans, article bounds, and per wanted row its article (in the run), the term's
+    code and name; the texts and offset maps of the articles holding a wanted row."""
+
+    ids: np.ndarray
+    sentence_bounds: np.ndarray
+    sentence_spans: np.ndarray
+    article_bounds: np.ndarray
+    rows: np.ndarray
+    articles: np.ndarray
+    codes: np.ndarray
+    names: list[str]
+    texts: dict[int, tuple[str, tuple]]
+
+
+def _first_uses(
+    corpus: pd.DataFrame, counts: TermCounts, articles: np.ndarray, columns: np.ndarray
+) -> list[tuple[int, int, str]]:
+    """``(raw start, raw end, sentence)`` of the first use of term ``columns[i]`` in the article at
+    position ``articles[i]`` (``(-1, -1, "")`` where it is -1).
+
+    The first use is found in the corpus tokens, as the first position of the term's code in the
+    article; only the sentence holding it is tokenized again, with offsets, on its own (see
+    :func:`~analysis.text.lone_sentence_token_spans`). A table by article once re-read every article.
+    Runs of articles are looked up in chunks, on a cluster when there is one.
+    """
+    tokens = corpus_tokens(corpus["text"])
+    bounds, article_sentences = tokens.article_bounds, tokens.article_sentences
     texts, offset_maps = corpus["text"].to_numpy(), corpus["offset_map"].to_numpy()
-    lookups = [(texts[article], offset_maps[article], names) for article, names in wanted.items()]
-    located = {
-        (article, term): place
-        for article, places in zip(
-            wanted, chain.from_iterable(map_chunks(_locate_all, lookups, label="evidence")), strict=True
+    asked = np.flatnonzero(articles >= 0)
+    asked = asked[np.argsort(articles[asked], kind="stable")]
+    codes = counts.codes[np.maximum(columns, 0)]
+
+    def lookup(first: int, rows: np.ndarray) -> _Lookup:
+        last = first + CHUNK_ARTICLES
+        sentence_range = slice(article_sentences[first], article_sentences[min(last, len(corpus))] + 1)
+        wanted = articles[rows]
+        return _Lookup(
+            ids=tokens.ids[bounds[first] : bounds[min(last, len(corpus))]],
+            sentence_bounds=tokens.sentence_bounds[sentence_range] - bounds[first],
+            sentence_spans=tokens.sentence_spans[sentence_range.start : sentence_range.stop - 1],
+            article_bounds=bounds[first : min(last, len(corpus)) + 1] - bounds[first],
+            rows=rows,
+            articles=wanted - first,
+            codes=codes[rows],
+            names=[counts.vocabulary[column] for column in columns[rows]],
+            texts={a - first: (texts[a], offset_maps[a]) for a in np.unique(wanted).tolist()},
         )
-        for term, place in places.items()
-    }
-    return [
-        located.get((article, term), (-1, -1, ""))
-        for article, term in zip(articles.tolist(), terms, strict=True)
-    ]
+
+    places: list[tuple[int, int, str]] = [(-1, -1, "")] * len(articles)
+    if not len(asked):
+        return places
+    runs = articles[asked] // CHUNK_ARTICLES
+    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]])
+    jobs = (
+        lookup(int(runs[a]) * CHUNK_ARTICLES, asked[a:b])
+        for a, b in zip(starts.tolist(), np.r_[starts[1:], len(asked)].tolist(), strict=True)
+    )
+    shared = {"is_term": _term_types(tokens), "n_types": len(tokens.vocabulary)}
+    for found in map_chunks(_locate_runs, jobs, size=1, label="evidence", shared=shared):
+        for row, place in found:
+            places[row] = place
+    return places
 
 
-def _locate_all(lookups: list[tuple[str, tuple, set[str]]]) -> list[dict[str, tuple[int, int, str]]]:
-    return [_locate(*lookup) for lookup in lookups]
+def _locate_runs(
+    jobs: list[_Lookup], is_term: np.ndarray, n_types: int
+) -> list[tuple[int, tuple[int, int, str]]]:
+    """``(row, (raw start, raw end, sentence))`` of each wanted row of ``jobs``."""
+    return [place for job in jobs for place in _locate_run(job, is_term, n_types)]
+
+
+def _locate_run(job: _Lookup, is_term: np.ndarray, n_types: int) -> list[tuple[int, tuple[int, int, str]]]:
+    ids = job.ids.astype(np.int64)
+    keep = is_term[ids]
+    starts_sentence = np.zeros(len(ids), dtype=bool)
+    starts_sentence[job.sentence_bounds[:-1][job.sentence_bounds[:-1] < len(ids)]] = True
+    pairs = np.flatnonzero(keep[:-1] & keep[1:] & ~starts_sentence[1:])
+    singles = np.flatnonzero(keep)
+    uses = pd.DataFrame(  # every use of a wanted term: its position and width in tokens
+        {
+            "code": np.concatenate([ids[singles], (ids[pairs] + 1) * n_types + ids[pairs + 1]]),
+            "position": np.concatenate([singles, pairs]),
+            "width": np.repeat([1, 2], [len(singles), len(pairs)]),
+        }
+    )
+    uses = uses[np.isin(uses["code"].to_numpy(), job.codes)]
+    uses["article"] = np.searchsorted(job.article_bounds, uses["position"].to_numpy(), side="right") - 1
+    first = uses.sort_values("position", kind="stable").drop_duplicates(["article", "code"])
+    wanted = pd.DataFrame({"article": job.articles, "code": job.codes, "order": np.arange(len(job.rows))})
+    found = wanted.merge(first, on=["article", "code"], how="left").sort_values("order")
+    normalised: dict[int, str] = {}
+    out = []
+    for row, name, article, position, width in zip(
+        job.rows.tolist(), job.names, found["article"], found["position"], found["width"], strict=True
+    ):
+        text, offset_map = job.texts[article]
+        if pd.isna(position):
+            missing = _locate(text, offset_map, {name})  # raises: counted but not in the text
+            out.append((row, missing[name]))
+            continue
+        sentence = int(np.searchsorted(job.sentence_bounds, position, side="right")) - 1
+        start, end = job.sentence_spans[sentence].tolist()
+        if article not in normalised:
+            normalised[article] = normalise(text)
+        spans = lone_sentence_token_spans(normalised[article], start, end)
+        if len(spans) != job.sentence_bounds[sentence + 1] - job.sentence_bounds[sentence]:
+            out.append((row, _locate(text, offset_map, {name})[name]))  # never seen: the safe way
+            continue
+        k = int(position) - int(job.sentence_bounds[sentence])
+        span = (spans[k].start, spans[k + int(width) - 1].end)
+        out.append((row, (*text_to_raw(offset_map, *span), text[start:end])))
+    return out
 
 
 def _locate(text: str, offset_map: tuple, names: set[str]) -> dict[str, tuple[int, int, str]]:
@@ -634,7 +726,7 @@ class _Resampling:
     scored: np.ndarray
 
 
-RESAMPLE_CELLS = 1 << 22  # resamples x sentences (or terms) held at once: 32 MB of float64
+RESAMPLE_CELLS = 1 << 22  # resamples x sentences (or terms x resamples) held at once: 32 MB of float64
 
 
 def keyness_stability(
@@ -671,16 +763,23 @@ def keyness_stability(
     scored = full.groupby("group", sort=True)["term"].agg(list)
     sentence_start = _sentence_starts(tokens)
     sentence_lengths = np.diff(tokens.sentence_bounds)
+    article_bounds = tokens.article_bounds
+    # Terms in name order (ties go to the earlier name): sorted once, then each group's by rank.
+    by_name = np.argsort(counts.vocabulary, kind="stable")
+    alphabetical = np.empty(len(by_name), dtype=np.int64)
+    alphabetical[by_name] = np.arange(len(by_name))
+    names_in_order = counts.vocabulary[by_name]
 
     def resampling(row: int, group: str) -> _Resampling:
         part = slice(by_group.indptr[row], by_group.indptr[row + 1])
         # Only the group's own terms can reach its top: the others have a count of 0 < min_count.
         columns, own = by_group.indices[part], by_group.data[part].astype(float)
-        order = np.argsort(counts.vocabulary[columns], kind="stable")
+        order = np.argsort(alphabetical[columns], kind="stable")
         columns, own = columns[order], own[order]
-        positions = np.searchsorted(counts.vocabulary[columns], scored.get(group, []))  # names in order
+        wanted = np.searchsorted(names_in_order, np.array(scored.get(group, []), dtype=object))
+        positions = np.searchsorted(alphabetical[columns], wanted)
         articles = members[group]
-        token_ranges = [slice(tokens.article_bounds[a], tokens.article_bounds[a + 1]) for a in articles]
+        token_ranges = [slice(article_bounds[a], article_bounds[a + 1]) for a in articles]
         sentences_of = np.concatenate(
             [np.arange(tokens.article_sentences[a], tokens.article_sentences[a + 1]) for a in articles]
         )
@@ -741,14 +840,18 @@ def _stability(job: _Resampling, is_term: np.ndarray, top_n: int, n_boot: int, m
     candidates = np.union1d(np.argpartition(-z_full, leaders - 1)[:leaders], job.scored)
     rng = np.random.default_rng(job.seed)
     n = matrix.shape[0]
-    batch = max(1, RESAMPLE_CELLS // max(n, len(job.codes), 1))
+    sentence_terms = np.asarray(matrix.sum(axis=1), dtype=float).ravel()
+    batch = max(1, RESAMPLE_CELLS // max(n, 1))
     kept = np.zeros(len(job.scored), dtype=np.int64)
     for first in range(0, n_boot, batch):
-        weights = rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - first))
-        y_a = (by_term @ weights.T).T  # sparse times dense: one pass over the counts per resample
-        n_a = y_a.sum(axis=1, keepdims=True)
-        columns = _contenders(y_a, n_a, candidates, job, top_n, min_count)
-        z = _z_scores(y_a[:, columns], n_a, columns, job, min_count)
+        # Sentences x resamples, in the memory order a sparse product reads (else it copies it each time).
+        weights = np.ascontiguousarray(
+            rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - first)).T
+        )
+        n_a = (sentence_terms @ weights)[:, None]  # each resample's term total
+        columns = _contenders(by_term, weights, n_a, candidates, job, top_n, min_count)
+        y_a = (by_term[columns] @ weights).T  # sparse times dense: one pass over their counts
+        z = _z_scores(y_a, n_a, columns, job, min_count)
         # A term above the top_n-th highest score is in; one equal to it only if the terms ahead of
         # it (higher, or equal and earlier) are fewer than top_n: counted for those rows alone.
         threshold = -np.partition(-z, min(top_n, z.shape[1]) - 1, axis=1)[:, min(top_n, z.shape[1]) - 1]
@@ -777,27 +880,39 @@ def _z_scores(
 
 
 def _contenders(
-    y_a: np.ndarray, n_a: np.ndarray, candidates: np.ndarray, job: _Resampling, top_n: int, min_count: int
+    by_term: sparse.csr_matrix,
+    weights: np.ndarray,
+    n_a: np.ndarray,
+    candidates: np.ndarray,
+    job: _Resampling,
+    top_n: int,
+    min_count: int,
 ) -> np.ndarray:
-    """The columns (sorted) that can be in the top ``top_n`` of some resample of the batch: the
-    scored terms and every term whose best possible score reaches the lowest top-``top_n`` score
-    of the ``candidates`` in any resample. Dropping the others changes no rank, exactly:
+    """The terms (sorted rows of ``by_term``, terms x sentences) that can be in the top ``top_n``
+    of some resample of the batch (``weights``, sentences x resamples; ``n_a``, their term totals):
+    the scored terms and every term used ``min_count`` times in some resample whose best possible
+    score reaches the lowest top-``top_n`` score of the ``candidates``. Dropping the others changes
+    no rank, exactly:
 
     z grows with the term's count where it is positive and falls as the group's total grows (the
     variance does not depend on the total), so no resample scores a term above
-    max(0, z(its highest count in the batch, the batch's lowest total)); and the top ``top_n``
-    of all terms scores at least as high as the top ``top_n`` of the candidates.
+    max(0, z(its highest count in the batch, the batch's lowest total)); the top ``top_n`` of all
+    terms scores at least as high as the top ``top_n`` of the candidates; and a term below
+    ``min_count`` scores -inf, below every term that can count. The highest counts are summed a
+    block of terms at a time, so no resamples x terms array is held.
     """
-    everything = np.arange(y_a.shape[1])
+    everything = np.arange(by_term.shape[0])
     if len(everything) <= PRUNE_ABOVE_TERMS:
         return everything
     k = min(top_n, len(candidates))
-    scores = _z_scores(y_a[:, candidates], n_a, candidates, job, min_count)
+    scores = _z_scores((by_term[candidates] @ weights).T, n_a, candidates, job, min_count)
     floor = np.partition(scores, scores.shape[1] - k, axis=1)[:, scores.shape[1] - k].min()
-    if not np.isfinite(floor):  # a resample with fewer than top_n scored terms: keep them all
-        return everything
-    ceiling = np.maximum(_z_scores(y_a.max(axis=0)[None, :], n_a.min(), everything, job, min_count)[0], 0)
-    keep = ceiling >= floor - 1e-9 * (1 + abs(floor))  # a margin for rounding: keeping more is exact
+    block = max(1, RESAMPLE_CELLS // weights.shape[1])
+    most = np.concatenate(
+        [(by_term[first : first + block] @ weights).max(axis=1) for first in range(0, len(everything), block)]
+    )
+    ceiling = np.maximum(_z_scores(most[None, :], n_a.min(), everything, job, min_count)[0], 0)
+    keep = (ceiling >= floor - 1e-9 * (1 + abs(floor))) & (most >= min_count)  # a margin for rounding
     keep[job.scored] = True  # read by position even when out of reach
     return np.flatnonzero(keep)
 

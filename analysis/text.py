@@ -457,6 +457,18 @@ def iter_sentence_token_spans(
     return _spanned_sentences(text, True, aliases)
 
 
+def lone_sentence_token_spans(
+    norm: str, start: int, end: int, aliases: AliasTable | None = None
+) -> list[Token]:
+    """The tokens, with offsets, of the sentence at ``start:end`` of ``norm`` (text through
+    :func:`normalise`) tokenized on its own. Their number and spans are those it has in its text: what earlier
+    sentences change is only the name a bare surname stands for."""
+    line_start, line_end = norm.rfind("\n", 0, start) + 1, norm.find("\n", end)
+    line = norm[line_start : line_end if line_end >= 0 else len(norm)]
+    table = load_aliases() if aliases is None else aliases
+    return _line_tokens(norm[start:end], start, table, {}, True, line)
+
+
 def token_spans(text: str, aliases: AliasTable | None = None) -> list[Token]:
     """Canonical tokens of ``text`` with their ``(start, end)`` offsets into ``text``."""
     return [token for sentence in _sentence_tokens(text, True, aliases) for token in sentence]

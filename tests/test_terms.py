@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from wordfreq import top_n_list, word_frequency
 
@@ -143,9 +144,9 @@ def test_stability_scoring_only_the_contenders_changes_no_share(seeds, tmp_path,
     kept_shares = []
     contenders = terms_module._contenders
 
-    def spy(y_a, *args):
-        columns = contenders(y_a, *args)
-        kept_shares.append(len(columns) / y_a.shape[1])
+    def spy(by_term, *args):
+        columns = contenders(by_term, *args)
+        kept_shares.append(len(columns) / by_term.shape[0])
         return columns
 
     monkeypatch.setattr(terms_module, "_contenders", spy)
@@ -159,6 +160,13 @@ def test_stability_scoring_only_the_contenders_changes_no_share(seeds, tmp_path,
         if corpus is generated:  # groups of 40 articles: few terms can reach the top
             assert 0 < np.median(kept_shares) < 0.2, kept_shares
     assert every_term["stability"].nunique() > 3
+
+
+def _contenders_of_counts(y_a, n_a, candidates, job, top_n) -> np.ndarray:
+    """:func:`_contenders` of resamples whose counts are ``y_a`` (resamples x terms): the terms'
+    counts as sentences, each resample drawing each sentence once."""
+    by_term = sparse.csr_matrix(y_a.T)
+    return terms_module._contenders(by_term, np.eye(len(y_a)), n_a, candidates, job, top_n, 2)
 
 
 def test_contenders_hold_every_term_in_the_top_of_any_resample(monkeypatch) -> None:
@@ -185,7 +193,7 @@ def test_contenders_hold_every_term_in_the_top_of_any_resample(monkeypatch) -> N
         )
         z = terms_module._z_scores(y_a, n_a, np.arange(n_terms), job, 2)
         leaders = np.argsort(-z[0])[: int(rng.integers(top_n, 5 * top_n))]  # as the full sample's
-        kept = terms_module._contenders(y_a, n_a, np.union1d(leaders, job.scored), job, top_n, 2)
+        kept = _contenders_of_counts(y_a, n_a, np.union1d(leaders, job.scored), job, top_n)
         threshold = -np.partition(-z, top_n - 1, axis=1)[:, top_n - 1]
         in_a_top = np.flatnonzero(((z >= threshold[:, None]) & (z > -np.inf)).any(axis=0))
         assert set(in_a_top) <= set(kept) and set(job.scored) <= set(kept)
@@ -211,7 +219,7 @@ def test_contenders_hold_every_term_in_the_top_of_any_resample(monkeypatch) -> N
     n_a = np.array([[895.0065], [940.3981]])
     z = terms_module._z_scores(y_a, n_a, np.arange(11), job, 2)
     assert z[1, 8] == np.sort(z[1])[-1] and z[0, 8] < -11
-    assert 8 in terms_module._contenders(y_a, n_a, np.array([0, 5, 10]), job, 2, 2)
+    assert 8 in _contenders_of_counts(y_a, n_a, np.array([0, 5, 10]), job, 2)
 
 
 def test_kwic_finds_every_spelling_and_points_into_raw_text(seeds) -> None:
@@ -292,6 +300,27 @@ def test_first_occurrences_point_at_the_first_use_in_the_group(seeds) -> None:
         assert row.count == len(uses) and row.start == uses["start"].min()
     missing = first_occurrences(seeds, pd.DataFrame({"group": ["RT"], "term": ["no such term"]}), by="group")
     assert missing.iloc[0].to_dict() == {"count": 0, "article_id": "", "start": -1, "end": -1, "sentence": ""}
+
+
+def test_evidence_found_in_the_corpus_tokens_is_the_first_use_in_the_text(
+    seeds, tmp_path, monkeypatch
+) -> None:
+    """Each row's first use, found from the corpus tokens and one sentence tokenized on its own,
+    is the first use met reading the article in order; the same in runs of 3 articles, and when
+    a sentence alone would not line up with its tokens (the whole article is then read)."""
+    generated = load_corpus(write_corpus(generate_articles(12, seed=8), tmp_path / "corpus.jsonl"))
+    corpus = pd.concat([generated.iloc[:5], seeds, generated.iloc[5:]], ignore_index=True)
+    table = tfidf_terms(corpus, by="article", top_n=12)
+    texts = corpus.set_index("article_id")
+    for row in table.itertuples():
+        wanted = terms_module._locate(
+            texts.loc[row.article_id, "text"], texts.loc[row.article_id, "offset_map"], {row.term}
+        )
+        assert (row.start, row.end, row.sentence) == wanted[row.term], row
+    monkeypatch.setattr(terms_module, "CHUNK_ARTICLES", 3)
+    assert tfidf_terms(corpus, by="article", top_n=12).equals(table)
+    monkeypatch.setattr(terms_module, "lone_sentence_token_spans", lambda *_: [])
+    assert tfidf_terms(corpus, by="article", top_n=12).equals(table)
 
 
 def test_tfidf_of_groups_of_several_articles_against_scikit_learn(tmp_path) -> None:

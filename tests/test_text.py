@@ -11,6 +11,8 @@ from analysis import text as text_module
 from analysis.text import (
     ALIASES_PATH,
     corpus_tokens,
+    iter_sentence_token_spans,
+    lone_sentence_token_spans,
     normalise,
     sentence_token_spans,
     sentence_token_spans_and_bounds,
@@ -270,3 +272,20 @@ def test_tokens_and_sentence_spans_in_one_pass_match_the_separate_calls(seeds) -
         tokens, bounds = sentence_token_spans_and_bounds(text)
         assert tokens == sentence_token_spans(text)
         assert bounds == sentences(text)
+
+
+def test_a_sentence_tokenized_on_its_own_has_the_spans_it_has_in_its_text(seeds) -> None:
+    """Only the name a bare surname stands for depends on the sentences before: the number of tokens
+    and their spans do not, on all-capital lines, "the" names, possessives and surnames alike."""
+    awkward = (
+        "KURDISH FORCES SAY US JETS HIT IS\n\nAbu Bakr al-Baghdadi spoke. Later Baghdadi's men fled.\n"
+        "The Islamic State lost. Syrian Democratic Forces' gains: 1,200 km. Mr. Bali said so."
+    )
+    checked = 0
+    for text in [*seeds["text"], awkward]:
+        norm = normalise(text)
+        for (start, end), in_text in iter_sentence_token_spans(text):
+            alone = lone_sentence_token_spans(norm, start, end)
+            assert [(t.start, t.end) for t in alone] == [(t.start, t.end) for t in in_text], text[start:end]
+            checked += any(a.token != b.token for a, b in zip(alone, in_text, strict=True))
+    assert checked >= 2  # surnames that resolve only in context ("Baghdadi", "Bali")
