@@ -464,25 +464,35 @@ def _locate_run(job: _Lookup, is_term: np.ndarray, n_types: int) -> list[tuple[i
     first = uses.sort_values("position", kind="stable").drop_duplicates(["article", "code"])
     wanted = pd.DataFrame({"article": job.articles, "code": job.codes, "order": np.arange(len(job.rows))})
     found = wanted.merge(first, on=["article", "code"], how="left").sort_values("order")
+    positions = found["position"].fillna(-1).to_numpy(np.int64)
+    sentences = np.searchsorted(job.sentence_bounds, positions, side="right") - 1
     normalised: dict[int, str] = {}
+    tokenized: dict[int, list[Token]] = {}  # by sentence: terms often share one
     out = []
-    for row, name, article, position, width in zip(
-        job.rows.tolist(), job.names, found["article"], found["position"], found["width"], strict=True
+    for row, name, article, position, width, sentence in zip(
+        job.rows.tolist(),
+        job.names,
+        found["article"],
+        positions.tolist(),
+        found["width"],
+        sentences.tolist(),
+        strict=True,
     ):
         text, offset_map = job.texts[article]
-        if pd.isna(position):
+        if position < 0:
             missing = _locate(text, offset_map, {name})  # raises: counted but not in the text
             out.append((row, missing[name]))
             continue
-        sentence = int(np.searchsorted(job.sentence_bounds, position, side="right")) - 1
         start, end = job.sentence_spans[sentence].tolist()
-        if article not in normalised:
-            normalised[article] = normalise(text)
-        spans = lone_sentence_token_spans(normalised[article], start, end)
+        if sentence not in tokenized:
+            if article not in normalised:
+                normalised[article] = normalise(text)
+            tokenized[sentence] = lone_sentence_token_spans(normalised[article], start, end)
+        spans = tokenized[sentence]
         if len(spans) != job.sentence_bounds[sentence + 1] - job.sentence_bounds[sentence]:
             out.append((row, _locate(text, offset_map, {name})[name]))  # never seen: the safe way
             continue
-        k = int(position) - int(job.sentence_bounds[sentence])
+        k = position - int(job.sentence_bounds[sentence])
         span = (spans[k].start, spans[k + int(width) - 1].end)
         out.append((row, (*text_to_raw(offset_map, *span), text[start:end])))
     return out
