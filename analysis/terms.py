@@ -43,7 +43,6 @@ from analysis.text import (
     load_aliases,
     lone_sentence_token_spans,
     normalise,
-    sentence_token_spans,
     sentence_tokens,
     token_spans,
 )
@@ -81,11 +80,6 @@ def _terms_of(words: Sequence[str]) -> Iterator[str]:
     """Unigrams then bigrams of one sentence's tokens."""
     keep = list(map(_is_term, words))
     return chain(compress(words, keep), map(" ".join, _adjacent_terms(words, keep)))
-
-
-def sentence_terms(text: str) -> list[list[tuple[str, int, int]]]:
-    """Per sentence of ``text``: its terms (unigrams and bigrams) with their offsets into ``text``."""
-    return [_spanned_terms(tokens) for tokens in sentence_token_spans(text)]
 
 
 def _spanned_terms(tokens: list[Token]) -> list[tuple[str, int, int]]:
@@ -651,6 +645,10 @@ class _GroupModel:
     total: np.ndarray
     alpha: np.ndarray
 
+    def __iter__(self) -> Iterator:
+        """Its fields in order, to unpack."""
+        return iter((self.names, self.by_group, self.counts, self.total, self.alpha))
+
     @classmethod
     def of(cls, corpus: pd.DataFrame, counts: TermCounts | None) -> _GroupModel:
         counts = count_terms(corpus["text"]) if counts is None else counts
@@ -673,13 +671,7 @@ def keyness(
 
 
 def _keyness_table(corpus: pd.DataFrame, model: _GroupModel, top_n: int, min_count: int) -> pd.DataFrame:
-    names, by_group, counts, total, alpha = (
-        model.names,
-        model.by_group,
-        model.counts,
-        model.total,
-        model.alpha,
-    )
+    names, by_group, counts, total, alpha = model
     alpha_0, n_total = alpha.sum(), total.sum()
     columns_of = {
         name: [] for name in ("group", "rank", "term", "count", "count_rest", "delta", "z", "g2", "log_ratio")
@@ -761,13 +753,7 @@ def keyness_stability(
     tokens = corpus_tokens(corpus["text"])
     model = _GroupModel.of(corpus, term_counts(tokens) if counts is None else counts)
     full = _keyness_table(corpus, model, top_n, min_count)
-    names, by_group, counts, total, alpha = (
-        model.names,
-        model.by_group,
-        model.counts,
-        model.total,
-        model.alpha,
-    )
+    names, by_group, counts, total, alpha = model
     alpha_0, n_total = alpha.sum(), total.sum()
     members = corpus.groupby("group", sort=True).indices
     scored = full.groupby("group", sort=True)["term"].agg(list)
