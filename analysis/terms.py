@@ -170,19 +170,29 @@ def _chunk_term_counts(
     """The sorted term codes of a chunk of articles, and their articles x codes counts. The chunk
     is its token ids, which of them start a sentence, and the articles' bounds in them."""
     [(ids, sentence_start, bounds)] = pieces
-    n_types = len(is_term)
-    chunk = ids.astype(np.int64)
-    keep = is_term[chunk]
-    first_of_pair = np.flatnonzero(keep[:-1] & keep[1:] & ~sentence_start[1:])
-    codes = np.concatenate([chunk[keep], (chunk[first_of_pair] + 1) * n_types + chunk[first_of_pair + 1]])
-    article_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-    rows = np.concatenate([article_of[keep], article_of[first_of_pair]])
+    codes, positions, _ = _term_uses(ids, sentence_start, is_term)
+    rows = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))[positions]
     term_codes, columns = np.unique(codes, return_inverse=True)
     counts = sparse.csr_matrix(
         (np.ones(len(codes), dtype=np.int32), (rows, columns)), shape=(len(bounds) - 1, len(term_codes))
     )
     counts.sum_duplicates()
     return term_codes, counts
+
+
+def _term_uses(
+    ids: np.ndarray, sentence_start: np.ndarray, is_term: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every term use in a run of token ids (``sentence_start`` marks where sentences begin): its
+    code (see :func:`term_counts`), its first token's position and its width in tokens;
+    unigrams, then bigrams."""
+    tokens = ids.astype(np.int64)
+    keep = is_term[tokens]
+    singles = np.flatnonzero(keep)
+    pairs = np.flatnonzero(keep[:-1] & keep[1:] & ~sentence_start[1 : len(tokens)])
+    codes = np.concatenate([tokens[singles], (tokens[pairs] + 1) * len(is_term) + tokens[pairs + 1]])
+    widths = np.repeat([1, 2], [len(singles), len(pairs)])
+    return codes, np.concatenate([singles, pairs]), widths
 
 
 def _merged_counts(
@@ -298,7 +308,7 @@ def first_occurrences(
     term in that document and its first occurrence: ``count, article_id, start, end, sentence``.
 
     ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. Only the
-    article holding each first occurrence is tokenized again, with offsets, and only up to it.
+    sentence holding each first occurrence is tokenized again, with offsets (see :func:`_first_uses`).
     """
     counts = count_terms(corpus["text"]) if counts is None else counts
     # Only the table's terms are looked up: an index over a 100,000-article vocabulary (12 million
@@ -425,34 +435,24 @@ def _first_uses(
         lookup(int(runs[a]) * CHUNK_ARTICLES, asked[a:b])
         for a, b in zip(starts.tolist(), np.r_[starts[1:], len(asked)].tolist(), strict=True)
     )
-    shared = {"is_term": _term_types(tokens), "n_types": len(tokens.vocabulary)}
+    shared = {"is_term": _term_types(tokens)}
     for found in map_chunks(_locate_runs, jobs, size=1, label="evidence", shared=shared):
         for row, place in found:
             places[row] = place
     return places
 
 
-def _locate_runs(
-    jobs: list[_Lookup], is_term: np.ndarray, n_types: int
-) -> list[tuple[int, tuple[int, int, str]]]:
+def _locate_runs(jobs: list[_Lookup], is_term: np.ndarray) -> list[tuple[int, tuple[int, int, str]]]:
     """``(row, (raw start, raw end, sentence))`` of each wanted row of ``jobs``."""
-    return [place for job in jobs for place in _locate_run(job, is_term, n_types)]
+    return [place for job in jobs for place in _locate_run(job, is_term)]
 
 
-def _locate_run(job: _Lookup, is_term: np.ndarray, n_types: int) -> list[tuple[int, tuple[int, int, str]]]:
-    ids = job.ids.astype(np.int64)
-    keep = is_term[ids]
-    starts_sentence = np.zeros(len(ids), dtype=bool)
-    starts_sentence[job.sentence_bounds[:-1][job.sentence_bounds[:-1] < len(ids)]] = True
-    pairs = np.flatnonzero(keep[:-1] & keep[1:] & ~starts_sentence[1:])
-    singles = np.flatnonzero(keep)
-    uses = pd.DataFrame(  # every use of a wanted term: its position and width in tokens
-        {
-            "code": np.concatenate([ids[singles], (ids[pairs] + 1) * n_types + ids[pairs + 1]]),
-            "position": np.concatenate([singles, pairs]),
-            "width": np.repeat([1, 2], [len(singles), len(pairs)]),
-        }
-    )
+def _locate_run(job: _Lookup, is_term: np.ndarray) -> list[tuple[int, tuple[int, int, str]]]:
+    """:func:`_locate_runs` of one run of articles."""
+    starts_sentence = np.zeros(len(job.ids), dtype=bool)
+    starts_sentence[job.sentence_bounds[:-1][job.sentence_bounds[:-1] < len(job.ids)]] = True
+    code, position, width = _term_uses(job.ids, starts_sentence, is_term)
+    uses = pd.DataFrame({"code": code, "position": position, "width": width})  # every term use
     uses = uses[np.isin(uses["code"].to_numpy(), job.codes)]
     uses["article"] = np.searchsorted(job.article_bounds, uses["position"].to_numpy(), side="right") - 1
     first = uses.sort_values("position", kind="stable").drop_duplicates(["article", "code"])
