@@ -132,12 +132,12 @@ def _results(
         return
     ahead: deque = deque()
     limit = _in_flight(dask_client)
-    for future in _submitted(func, batches, shared, dask_client):
+    for future in _submitted(partial(_pickled, func), batches, shared, dask_client):
         ahead.append(future)
         if len(ahead) >= limit:
-            yield ahead.popleft().result()
+            yield pickle.loads(ahead.popleft().result())
     while ahead:
-        yield ahead.popleft().result()
+        yield pickle.loads(ahead.popleft().result())
 
 
 def _in_flight(dask_client: Client) -> int:
@@ -148,18 +148,33 @@ def _submitted(
     func: Callable[..., R], batches: Iterable[list], shared: dict[str, Any], dask_client: Client
 ) -> Iterator[Any]:
     """Futures of ``func(batch, **shared)`` on the cluster, in batch order; a batch is sent only when
-    fewer than :func:`_in_flight` of the earlier ones are unfinished."""
+    fewer than :func:`_in_flight` of the earlier ones are unfinished.
+
+    A batch travels pickled, as one bytes object: Dask serializes a list item by item, and a list
+    of 50,000 tuples took 3 s to send (0.02 s pickled). For the same reason :func:`map_chunks`
+    has its results pickled on the workers (:func:`_pickled`)."""
     from distributed import wait
 
     shared = {name: dask_client.scatter([value], broadcast=True)[0] for name, value in shared.items()}
     limit = _in_flight(dask_client)
     pending: deque = deque()
     for batch in batches:
-        [data] = dask_client.scatter([batch])  # sent as data, not inside the task graph
-        pending.append(dask_client.submit(func, data, pure=False, **shared))
+        # scattered: sent as data, not inside the task graph
+        [data] = dask_client.scatter([pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)])
+        pending.append(dask_client.submit(_unpickled, func, data, pure=False, **shared))
         if len(pending) > limit:
             wait(pending.popleft())
         yield pending[-1]
+
+
+def _unpickled(func: Callable[..., R], data: bytes, **shared: Any) -> R:
+    """``func`` of a batch that :func:`_submitted` sent pickled."""
+    return func(pickle.loads(data), **shared)
+
+
+def _pickled(func: Callable[..., R], batch: list, **shared: Any) -> bytes:
+    """``func(batch, **shared)`` pickled, to travel back to the client as one bytes object."""
+    return pickle.dumps(func(batch, **shared), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def reduce_chunks(
