@@ -701,26 +701,33 @@ def token_rules(text: str) -> list[tuple[str, Token]]:
     whole", "possessive dropped" and "capitals lower-cased". Plain words, merely lower-cased, are left out.
     """
     norm = normalise(text)
-    canonicals = load_aliases().canonicals
     out = []
     for token in token_spans(text):
-        surface = norm[token.start : token.end]
-        bare = surface.replace(".", "").lstrip("#")
-        if token.token in canonicals and token.token not in (bare, bare.lower()):
-            rule = "alias"
-        elif token.token == bare and bare.isupper() and len(bare) > 1 and bare.lower() in _FUNCTION_WORDS:
-            rule = "acronym kept apart from a word"
-        elif "." in surface and _DOTTED.match(surface):
-            rule = "acronym dots dropped"
-        elif "-" in surface:
-            rule = "compound kept whole"
-        elif _NUMBER_WITH_SEPARATOR.search(surface):
-            rule = "number kept whole"
-        elif norm[token.end : token.end + 2] in ("'s", "'S"):
-            rule = "possessive dropped"
-        elif surface.isupper() and len(surface) > 1 and token.token == surface.lower():
-            rule = "capitals lower-cased"
-        else:
-            continue
-        out.append((rule, token))
+        possessive = norm[token.end : token.end + 2] in _POSSESSIVE
+        rule = _token_rule(norm[token.start : token.end], token.token, possessive)
+        if rule is not None:
+            out.append((rule, token))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_rule(surface: str, token: str, possessive: bool) -> str | None:
+    """The rule of :func:`token_rules` that made ``token`` of ``surface`` (followed by a possessive
+    "'s" or not), None for a plain word. Cached: a corpus repeats most of its words, and deciding
+    anew for each of 50 million tokens took as long as tokenizing them."""
+    bare = surface.replace(".", "").lstrip("#")
+    if token in load_aliases().canonicals and token not in (bare, bare.lower()):
+        return "alias"
+    if token == bare and bare.isupper() and len(bare) > 1 and bare.lower() in _FUNCTION_WORDS:
+        return "acronym kept apart from a word"
+    if "." in surface and _DOTTED.match(surface):
+        return "acronym dots dropped"
+    if "-" in surface:
+        return "compound kept whole"
+    if _NUMBER_WITH_SEPARATOR.search(surface):
+        return "number kept whole"
+    if possessive:
+        return "possessive dropped"
+    if surface.isupper() and len(surface) > 1 and token == surface.lower():
+        return "capitals lower-cased"
+    return None
