@@ -242,14 +242,31 @@ def tfidf_matrix(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     return TfidfTransformer(**TFIDF_SETTINGS).fit_transform(counts).tocsr()
 
 
-def _top_of_row(scores: np.ndarray, columns: np.ndarray, vocabulary: np.ndarray, n: int) -> np.ndarray:
-    """Positions (in ``scores``) of the ``n`` highest scores, ties broken by the term of
-    ``columns``; a partial sort keeps it fast."""
-    candidates = np.arange(len(scores))
-    if len(scores) > n:
-        candidates = np.flatnonzero(scores >= np.partition(scores, len(scores) - n)[len(scores) - n])
-    order = sorted(candidates.tolist(), key=lambda i: (-scores[i], vocabulary[columns[i]]))
-    return np.array(order[:n], dtype=np.int64)
+def _top_entries(
+    scores: np.ndarray, columns: np.ndarray, indptr: np.ndarray, vocabulary: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of each row's ``n`` highest scores, row by row and best first, ties broken by
+    the term of ``columns``, and their rows (rows as in a CSR matrix: ``indptr``). A partial sort
+    per row finds its candidates (scores at least its n-th highest: with ties, often a hundred);
+    they are ordered all at once, names ranked among the candidates' terms only (sorted row by row
+    in Python, they took 25 s at 100,000 articles)."""
+    candidates = []
+    for start, end in pairwise(indptr.tolist()):
+        if end - start > n:
+            row_scores = scores[start:end]
+            floor = np.partition(row_scores, end - start - n)[end - start - n]
+            candidates.append(start + np.flatnonzero(row_scores >= floor))
+        else:
+            candidates.append(np.arange(start, end))
+    entries = np.concatenate(candidates) if candidates else np.zeros(0, np.int64)
+    rows = np.repeat(np.arange(len(candidates)), [len(c) for c in candidates])
+    distinct, term_of = np.unique(columns[entries], return_inverse=True)
+    name_rank = np.empty(len(distinct), dtype=np.int64)
+    name_rank[np.argsort(vocabulary[distinct], kind="stable")] = np.arange(len(distinct))
+    order = np.lexsort((name_rank[term_of], -scores[entries], rows))
+    entries, rows = entries[order], rows[order]
+    keep = np.arange(len(rows)) - np.searchsorted(rows, rows) < n  # place in its row
+    return entries[keep], rows[keep]
 
 
 def tfidf_terms(
@@ -274,20 +291,12 @@ def tfidf_terms(
     matrix.sort_indices()  # in place: the same counts, columns in order within each row
     weights = tfidf_matrix(matrix)
     weights.sort_indices()  # now entry for entry where ``matrix`` has its counts
-    chosen = []  # per row, the entries of its top terms, best first
-    for row in range(weights.shape[0]):
-        start, end = weights.indptr[row], weights.indptr[row + 1]
-        chosen.append(
-            start + _top_of_row(weights.data[start:end], weights.indices[start:end], counts.vocabulary, top_n)
-        )
-    sizes = np.array([len(entries) for entries in chosen], dtype=np.int64)
-    entries = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
-    row_of = np.repeat(np.arange(len(chosen)), sizes)
+    entries, row_of = _top_entries(weights.data, weights.indices, weights.indptr, counts.vocabulary, top_n)
     table = pd.DataFrame(
         {
             "document": documents[row_of],
             "group": groups[row_of],
-            "rank": np.arange(len(entries)) - np.repeat(np.cumsum(sizes) - sizes, sizes) + 1,
+            "rank": np.arange(len(entries)) - np.searchsorted(row_of, row_of) + 1,
             "term": counts.vocabulary[weights.indices[entries]],
             "tfidf": weights.data[entries].round(4),
             "count": matrix.data[entries].astype(np.int64),
@@ -685,7 +694,7 @@ def _keyness_table(corpus: pd.DataFrame, model: _GroupModel, top_n: int, min_cou
         n_own = float(by_group.data[part].sum())
         delta, variance = _log_odds(own, rest, alpha[columns], alpha_0, n_own, n_total - n_own)
         z = delta / np.sqrt(variance)
-        top = _top_of_row(z, columns, counts.vocabulary, top_n)
+        top, _ = _top_entries(z, columns, np.array([0, len(z)]), counts.vocabulary, top_n)
         g2, log_ratio = _g2_log_ratio(own[top], rest[top], n_own, n_total - n_own)
         found = {
             "group": np.full(len(top), group, dtype=object),

@@ -352,6 +352,29 @@ def test_tfidf_of_groups_of_several_articles_against_scikit_learn(tmp_path) -> N
     assert (table.groupby("group")["rank"].max() == 6).all()
 
 
+def test_each_articles_top_terms_are_its_highest_weights_ties_broken_by_term(tmp_path) -> None:
+    """The top of each row against sorting all its terms by (weight, term): generated articles
+    with many tied weights (terms used once), one shorter than the top and one with no term."""
+    articles = generate_articles(30, seed=5)
+    articles.loc[3, "text"] = "Fighters fled. Civilians fled."
+    articles.loc[7, "text"] = "It was then."
+    corpus = load_corpus(write_corpus(articles, tmp_path / "corpus.jsonl"))
+    counts = count_terms(corpus["text"])
+    weights = tfidf_matrix(counts.matrix).tocsr()
+    table = tfidf_terms(corpus, by="article", top_n=8, counts=counts)
+    tied = 0
+    for row, article_id in enumerate(corpus["article_id"]):
+        entries = weights[row].tocoo()
+        ranked = sorted(zip(-entries.data, counts.vocabulary[entries.col], strict=True))
+        tied += len(ranked) > 8 and ranked[7][0] == ranked[8][0]
+        shown = table[table["document"] == article_id]
+        assert list(shown["term"]) == [term for _, term in ranked[:8]], article_id
+        assert list(shown["rank"]) == list(range(1, len(shown) + 1))
+    assert tied > 5  # ties at the cut, where the term decides
+    assert (table["document"] == corpus["article_id"].iat[3]).sum() == 5  # 3 words, 2 bigrams
+    assert not (table["document"] == corpus["article_id"].iat[7]).any()
+
+
 def test_counting_on_token_ids_matches_counting_strings_on_awkward_texts() -> None:
     texts = [
         "",  # no tokens at all
