@@ -41,7 +41,7 @@ from wordfreq import zipf_frequency
 
 from analysis.cleaning import text_to_raw
 from analysis.corpus import article_stats, group_sizes
-from analysis.parallel import content_key, map_frames
+from analysis.parallel import content_key, map_frames, remembered
 from analysis.quotes import (
     CLAUSE_OPENERS,
     DETERMINERS,
@@ -211,6 +211,22 @@ _NUMBER = itemgetter(0)
 _WORDS_CACHED = 1 << 16  # distinct words whose cues a lexicon keeps at hand (a few MB)
 
 
+class _Remembered(dict):
+    """``compute(word)`` for each word asked for, computed the first time: a dictionary lookup in C
+    where an ``lru_cache`` made a function call per word of every sentence. Emptied when it holds
+    :data:`_WORDS_CACHED` words."""
+
+    def __init__(self, compute: Callable[[str], tuple]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, word: str) -> tuple:
+        if len(self) >= _WORDS_CACHED:
+            self.clear()
+        value = self[word] = self.compute(word)
+        return value
+
+
 class _Phrases:
     """Cues indexed by their first word, found in a sequence of canonical tokens."""
 
@@ -226,7 +242,7 @@ class _Phrases:
                     self.exact.setdefault(form, []).append(cue)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixed})
         # Most words start no cue, and a word recurs: the cues a word starts are looked up once.
-        self.starting = lru_cache(maxsize=_WORDS_CACHED)(self._starting)
+        self.starting = _Remembered(self._starting)
 
     def _starting(self, word: str) -> tuple[_Cue, ...]:
         """The cues whose first word ``word`` fits: those listing it, then those whose first word is a
@@ -239,7 +255,7 @@ class _Phrases:
     def at(self, words: Sequence[str], i: int) -> list[tuple[int, _Cue]]:
         """Every cue that starts at ``words[i]``, with the index just past its last word."""
         found = []
-        for cue in self.starting(words[i]):
+        for cue in self.starting[words[i]]:
             end = i + len(cue.words)
             if end <= len(words) and all(map(_fits, cue.words[1:], words[i + 1 : end])):
                 found.append((end, cue))
@@ -247,7 +263,7 @@ class _Phrases:
 
     def matches(self, words: Sequence[str]) -> Iterator[tuple[int, list[tuple[int, _Cue]]]]:
         """``(i, self.at(words, i))`` for every ``i`` where a cue starts, in order."""
-        for i in compress(count(), map(self.starting, words)):  # the words that start a cue, read in C
+        for i in compress(count(), map(self.starting.__getitem__, words)):  # read in C
             if found := self.at(words, i):
                 yield i, found
 
@@ -1090,19 +1106,26 @@ def _content_key(corpus: pd.DataFrame) -> bytes:
 
 def _evidence(corpus: pd.DataFrame, table: str) -> pd.DataFrame:
     """One of the evidence tables of ``corpus`` (see :data:`_LAST`), a copy the caller may change."""
-    key = _content_key(corpus)
-    if key not in _LAST:
-        _LAST.clear()
-        _LAST[key] = _tables(corpus, _FINDERS, labels=True)
-    return _LAST[key][table].copy()
+    tables = remembered(_LAST, _content_key(corpus), lambda: _tables(corpus, _FINDERS, labels=True))
+    return tables[table].copy()
 
 
 # --- comparisons ---------------------------------------------------------------------------------
 
 
+_LAST_SIZES: dict[bytes, pd.DataFrame] = {}
+_SIZED = ["group", "text", "headline"]  # what the sizes depend on
+
+
 def _sizes(corpus: pd.DataFrame) -> pd.DataFrame:
     """Per group: ``articles`` and body ``words`` (:func:`group_sizes`), ``headline_words``,
-    ``headlines`` (articles with one), and the ``sentences`` of bodies and headlines."""
+    ``headlines`` (articles with one), and the ``sentences`` of bodies and headlines. Kept for the
+    last corpus: every comparison needs them, and splitting 100,000 headlines took seconds."""
+    key = content_key(corpus[_SIZED].itertuples(index=False, name=None))
+    return remembered(_LAST_SIZES, key, lambda: _counted_sizes(corpus)).copy()
+
+
+def _counted_sizes(corpus: pd.DataFrame) -> pd.DataFrame:
     headlines = corpus["headline"].map(_headline)
     bodies = article_stats(corpus)  # from the corpus tokens: the bodies are not split again
     extra = pd.DataFrame(

@@ -283,6 +283,15 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c"))
 
 
+def remembered(cache: dict[bytes, T], key: bytes, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave when last asked with ``key``: ``cache`` holds one key at most,
+    the last one (a notebook asks about one corpus, many times)."""
+    if key not in cache:
+        cache.clear()
+        cache[key] = compute()
+    return cache[key]
+
+
 def content_key(items: Iterable[object]) -> bytes:
     """A hash of ``items`` (picklable), taken one item at a time, so a corpus is never copied whole.
     A result cached under it is computed again as soon as any item changes; hashing is a fraction

@@ -250,6 +250,19 @@ def test_loaded_rates_keep_headlines_apart_from_bodies(seeds, found):
     assert rates.loc[(LATE, "body", "emotive"), "quoted"] >= 4  # "terrorists" is the SDF's word
 
 
+def test_rates_follow_a_changed_headline_though_sizes_are_kept_for_the_last_corpus(seeds, found):
+    """The group sizes are computed once per corpus: a corpus whose headline changed is another."""
+    before = framing.loaded_rates(found["loaded"], seeds).set_index(["group", "part", "category"])
+    longer = seeds.copy()
+    at = longer.index[longer["group"] == BRIDES][0]
+    longer.at[at, "headline"] = longer.at[at, "headline"] + " as the last fighters surrender"
+    after = framing.loaded_rates(found["loaded"], longer).set_index(["group", "part", "category"])
+    key = (BRIDES, "headline", "pejorative")
+    assert after.at[key, "words"] == before.at[key, "words"] + 5
+    again = framing.loaded_rates(found["loaded"], seeds).set_index(["group", "part", "category"])
+    assert again.at[key, "words"] == before.at[key, "words"] == 19
+
+
 def test_reporting_verbs_tell_claims_from_neutral_reports():
     text = (
         "The minister claimed the strike hit a school. Officials denied it, the army said. "
