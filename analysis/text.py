@@ -361,7 +361,7 @@ def _line_tokens(
         if None in tokens:  # the cache filled up and was cleared on the way
             tokens = [table.word(s).default for s in surfaces]
     if table.special.isdisjoint(surfaces) and (not surnames or surnames.keys().isdisjoint(tokens)):
-        return _with_spans(tokens, parts, offset) if with_spans else tokens
+        return _with_spans(tokens, parts, offset, "'" in text) if with_spans else tokens
     sentence = _Line(text, [table.word(s) for s in surfaces], line)
     words = sentence.words
     out: list = []
@@ -390,15 +390,17 @@ def _line_tokens(
     return out
 
 
-def _with_spans(tokens: list[str], parts: list[str], offset: int) -> list[Token]:
+def _with_spans(tokens: list[str], parts: list[str], offset: int, apostrophes: bool) -> list[Token]:
     """``tokens`` as :class:`Token`, one per surface of ``parts`` (gaps and surfaces alternating, as
-    :data:`_TOKEN_SPLIT_RE` splits a sentence starting at ``offset``). The spans are running sums of
-    the parts' lengths, made at C speed: a match object per token made this twice as slow."""
+    :data:`_TOKEN_SPLIT_RE` splits a sentence starting at ``offset``; ``apostrophes`` when it has
+    any, which a possessive needs). The spans are running sums of the parts' lengths, made at C
+    speed: a match object per token made this twice as slow."""
     bounds = list(accumulate(map(len, parts), initial=offset))
     ends = bounds[2::2]
     surfaces = parts[1::2]
-    for i in [i for i, surface in enumerate(surfaces) if surface[-2:] in _POSSESSIVE]:
-        ends[i] -= _possessive_length(surfaces[i])
+    if apostrophes:  # a possessive's "'s" is left out of its token's span
+        for i in [i for i, surface in enumerate(surfaces) if surface[-2:] in _POSSESSIVE]:
+            ends[i] -= _possessive_length(surfaces[i])
     return list(map(tuple.__new__, repeat(Token), zip(tokens, bounds[1:-1:2], ends, strict=True)))
 
 
