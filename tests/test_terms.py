@@ -30,6 +30,7 @@ from analysis.terms import (
     tfidf_vectorizer,
 )
 from analysis.terms import _english_frequency as english_frequency
+from analysis.terms import _name_order as name_order
 from analysis.text import corpus_tokens, normalise, tokenize
 
 
@@ -373,6 +374,14 @@ def test_each_articles_top_terms_are_its_highest_weights_ties_broken_by_term(tmp
     assert tied > 5  # ties at the cut, where the term decides
     assert (table["document"] == corpus["article_id"].iat[3]).sum() == 5  # 3 words, 2 bigrams
     assert not (table["document"] == corpus["article_id"].iat[7]).any()
+
+
+def test_terms_are_put_in_name_order_as_python_sorts_them_surrogates_included() -> None:
+    names = ["zeta", "Émile", "état", "etat", "z", "ähnlich", "al-baghdadi", "al baghdadi", "1,000", "日本"]
+    order = name_order(np.array(names, dtype=object))
+    assert [names[i] for i in order] == sorted(names)
+    lone = ["b", "\ud800a", "a", "\uffff"]  # a lone surrogate, which UTF-8 cannot encode
+    assert [lone[i] for i in name_order(np.array(lone, dtype=object))] == sorted(lone)
 
 
 def test_counting_on_token_ids_matches_counting_strings_on_awkward_texts() -> None:
