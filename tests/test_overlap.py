@@ -307,6 +307,18 @@ def test_alignments_do_not_depend_on_how_the_work_is_cut(planted, monkeypatch) -
     assert len(at_once) > 100
 
 
+def test_sentence_vectors_are_kept_for_the_last_texts_only_and_read_only() -> None:
+    texts = ["Kurdish forces took the last village. Fighters fled east.", "The village fell on Saturday."]
+    first = overlap.sentence_vectors(texts)
+    assert overlap.sentence_vectors(list(texts)) is first  # the same texts: not computed again
+    with pytest.raises(ValueError, match="read-only"):
+        first.vectors.data[0] = 0.0
+    changed = overlap.sentence_vectors([texts[0], "Civilians left the crowded camp."])
+    assert changed.vectors.shape[1] > first.vectors.shape[1]  # new words, new features
+    assert overlap.sentence_vectors(texts) is not first  # only the last texts are kept
+    assert (overlap.sentence_vectors(texts).vectors != first.vectors).nnz == 0
+
+
 def test_planted_sentences_align_with_their_source(planted) -> None:
     corpus, plants = planted
     found = align_sentences(corpus)
