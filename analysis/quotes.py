@@ -855,6 +855,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 def _attribute(text: str, norm: str) -> list[_Quote]:
     """Find every quote in ``text`` and attribute it (see the module docstring)."""
     quotes, posts = _quotes_and_posts(text, norm)
+    if not quotes and not posts:
+        return []  # nothing to attribute: the names and sentences are not worked out
     doc = _Text(text, norm, _mask(norm, quotes + [p for p, *_ in posts]))
     masked = doc.masked
     done: list[_Quote] = []
