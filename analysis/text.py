@@ -597,8 +597,12 @@ _SENTENCE_STARTERS = frozenset(
     w.capitalize() for w in _FUNCTION_WORDS | {"but", "and", "yet", "so", "however", "meanwhile"}
 )
 # From the start of a run of end punctuation only, and possessive: a run of thousands of dots not followed
-# by white space is given up once, not retried from each of its characters (quadratic).
-_CANDIDATE_END = re.compile(r"""(?<![.!?\u2026])[.!?\u2026]++['"\u2019\u201d)\]]*+(?=\s+(\S))""")
+# by white space is given up once, not retried from each of its characters (quadratic). The pattern
+# opens with the punctuation, then looks behind it: opening with the look-behind made the engine try
+# it at every character, 2.4 times slower.
+_CANDIDATE_END = re.compile(
+    r"""[.!?\u2026](?<![.!?\u2026][.!?\u2026])[.!?\u2026]*+['"\u2019\u201d)\]]*+(?=\s+(\S))"""
+)
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S" of "U.S.", not "41.2p"
 _LIST_MARKER = re.compile(r"\s*\(?\d{1,3}[.)]")  # at the start of a line
 _SPEECH_VERB = re.compile(
