@@ -251,7 +251,7 @@ def _top_entries(
     the term of ``columns``, and their rows (rows as in a CSR matrix: ``indptr``). A partial sort
     per row finds its candidates (scores at least its n-th highest: with ties, often a hundred);
     they are ordered all at once, names ranked among the candidates' terms only (sorted row by row
-    in Python, they took 25 s at 100,000 articles)."""
+    in Python, they took 2.6 s of TF-IDF by article at 10,000 articles)."""
     candidates = []
     for start, end in pairwise(indptr.tolist()):
         if end - start > n:
@@ -273,8 +273,8 @@ def _top_entries(
 
 def _name_order(names: np.ndarray) -> np.ndarray:
     """The positions of ``names`` (distinct strings) in alphabetical (code point) order. Sorted by
-    Arrow, which compares UTF-8 bytes (the same order) in C: NumPy compares Python strings, 3.5
-    times slower (about 40 s for a 100,000-article vocabulary of 12 million terms). A lone
+    Arrow, which compares UTF-8 bytes (the same order) in C: NumPy compares Python strings (3
+    million names: 8.8 s, against 2.6 s; a 100,000-article vocabulary has 12 million). A lone
     surrogate, which UTF-8 cannot encode, leaves it to NumPy."""
     try:
         strings = pa.array(names, type=pa.string())

@@ -719,8 +719,8 @@ def token_rules(text: str) -> list[tuple[str, Token]]:
 @lru_cache(maxsize=1 << 16)
 def _token_rule(surface: str, token: str, possessive: bool) -> str | None:
     """The rule of :func:`token_rules` that made ``token`` of ``surface`` (followed by a possessive
-    "'s" or not), None for a plain word. Cached: a corpus repeats most of its words, and deciding
-    anew for each of 50 million tokens took as long as tokenizing them."""
+    "'s" or not), None for a plain word. Cached: a corpus repeats most of its words (the chain of
+    tests ran for every token: 6.3 -> 6.0 s for 3,000 articles, the rest is tokenizing)."""
     bare = surface.replace(".", "").lstrip("#")
     if token in load_aliases().canonicals and token not in (bare, bare.lower()):
         return "alias"
