@@ -211,7 +211,7 @@ _NUMBER = itemgetter(0)
 _WORDS_CACHED = 1 << 16  # distinct words whose cues a lexicon keeps at hand (a few MB)
 
 
-class _Remembered(dict):
+class _WordCache(dict):
     """``compute(word)`` for each word asked for, computed the first time: a dictionary lookup in C
     where an ``lru_cache`` made a function call per word of every sentence. Emptied when it holds
     :data:`_WORDS_CACHED` words."""
@@ -242,7 +242,7 @@ class _Phrases:
                     self.exact.setdefault(form, []).append(cue)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixed})
         # Most words start no cue, and a word recurs: the cues a word starts are looked up once.
-        self.starting = _Remembered(self._starting)
+        self.starting = _WordCache(self._starting)
 
     def _starting(self, word: str) -> tuple[_Cue, ...]:
         """The cues whose first word ``word`` fits: those listing it, then those whose first word is a
