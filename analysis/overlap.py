@@ -950,14 +950,15 @@ def facts_map(
     vectors = sentence_vectors(corpus["text"])
     tokens = vectors.tokens
     offsets = pd.Series(tokens.article_sentences[:-1], index=corpus["article_id"].to_numpy())
-    edges = _mutual(alignments[alignments["score"] >= min_score])
+    edges = alignments[alignments["score"] >= min_score]
     a, b = (
         offsets.reindex(edges[f"article_{side}"]).to_numpy(dtype=np.int64)
         + edges[f"sentence_{side}"].to_numpy(dtype=np.int64)
         for side in "ab"
     )
-    score = edges["score"].to_numpy(dtype=float)
     article_of = tokens.sentence_article
+    mutual = _mutual(a, b, len(article_of))
+    a, b, score = a[mutual], b[mutual], edges["score"].to_numpy(dtype=float)[mutual]
     labels, keep = _guarded_components(len(article_of), a, b, score, article_of, min_score, max_per_article)
     linked = np.zeros(len(article_of), dtype=bool)
     linked[a[keep]] = linked[b[keep]] = True
@@ -1021,13 +1022,12 @@ def _lists_by_label(labels: pd.Series, values: pd.Series, wanted: pd.Index) -> l
     return [items[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
-def _mutual(alignments: pd.DataFrame) -> pd.DataFrame:
-    """The alignments whose two sentences are each among the other's matches, each pair once."""
-    a = list(zip(alignments["article_a"], alignments["sentence_a"], strict=True))
-    b = list(zip(alignments["article_b"], alignments["sentence_b"], strict=True))
-    links = set(zip(a, b, strict=True))
-    mutual = np.array([(y, x) in links and x < y for x, y in zip(a, b, strict=True)], dtype=bool)
-    return alignments[mutual]
+def _mutual(a: np.ndarray, b: np.ndarray, n_sentences: int) -> np.ndarray:
+    """Which links ``a[i] -> b[i]`` (global sentence ids) have their reverse among the links: each
+    sentence is among the other's matches. Each pair is kept once, from its smaller id. On integer
+    keys: a set of ``(article, sentence)`` tuples took 0.5 of facts_map's 7 s at 20,000 articles."""
+    keys = a * n_sentences + b
+    return (a < b) & np.isin(b * n_sentences + a, keys)
 
 
 def _published(corpus: pd.DataFrame) -> pd.DatetimeIndex:

@@ -30,6 +30,7 @@ from analysis.overlap import (
     stem,
     token_features,
 )
+from analysis.overlap import _mutual as mutual_links
 from analysis.synthetic import generate_articles, write_corpus
 from analysis.text import sentences, tokenize
 
@@ -351,6 +352,13 @@ def test_facts_on_invented_articles(tmp_path: Path) -> None:
         ("paper", "A new bakery"),
         ("blog", "Shares in te"),
     }
+
+
+def test_mutual_links_keep_each_pair_once_and_drop_one_way_links() -> None:
+    a = np.array([0, 5, 2, 7, 9, 3])
+    b = np.array([5, 0, 7, 2, 4, 8])  # 0<->5 and 2<->7 both ways; 9->4 and 3->8 one way
+    assert mutual_links(a, b, 10).tolist() == [True, False, True, False, False, False]
+    assert mutual_links(b, a, 10).tolist() == [False, True, False, True, False, False]
 
 
 def test_chained_alignments_are_cut_at_their_weakest_links(tmp_path: Path) -> None:
