@@ -1101,7 +1101,7 @@ _READ = ["article_id", "group", "text", "headline", "raw_text", "offset_map"]  #
 
 def _content_key(corpus: pd.DataFrame) -> bytes:
     """A hash of what the tables depend on, article by article."""
-    return content_key(corpus[_READ].itertuples(index=False, name=None))
+    return content_key(corpus[_READ])
 
 
 def _evidence(corpus: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -1121,7 +1121,7 @@ def _sizes(corpus: pd.DataFrame) -> pd.DataFrame:
     """Per group: ``articles`` and body ``words`` (:func:`group_sizes`), ``headline_words``,
     ``headlines`` (articles with one), and the ``sentences`` of bodies and headlines. Kept for the
     last corpus: every comparison needs them, and splitting 100,000 headlines took seconds."""
-    key = content_key(corpus[_SIZED].itertuples(index=False, name=None))
+    key = content_key(corpus[_SIZED])
     return remembered(_LAST_SIZES, key, lambda: _counted_sizes(corpus)).copy()
 
 

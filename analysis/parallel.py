@@ -29,7 +29,10 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.types as pa_types
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -292,11 +295,70 @@ def remembered(cache: dict[bytes, T], key: bytes, compute: Callable[[], T]) -> T
     return cache[key]
 
 
-def content_key(items: Iterable[object]) -> bytes:
-    """A hash of ``items`` (picklable), taken one item at a time, so a corpus is never copied whole.
-    A result cached under it is computed again as soon as any item changes; hashing is a fraction
-    of the cost of the analysis it saves (tokenizing, parsing)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for item in items:
-        digest.update(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+def content_key(items: Iterable[object] | pd.DataFrame | pd.Series) -> bytes:
+    """A hash of ``items`` (picklable), so a result cached under it is computed again as soon as
+    any item changes; hashing is a fraction of the cost of the analysis it saves (tokenizing, parsing).
+
+    A table is hashed column by column, and a column (a Series, or a list) at C speed: text from
+    its characters and lengths (the same texts give the same key in a list or in an Arrow column,
+    whose buffers are read without a copy), NumPy numbers from their bytes, other objects pickled a
+    block at a time. Hashing the corpus row by row for the framing tables and the group sizes took
+    36 s at 100,000 articles. Any other iterable is hashed one item at a time, never copied whole.
+    """
+    digest = hashlib.sha256()  # 1.6 GB/s here (with the CPU's SHA instructions), blake2b 0.8 GB/s
+    if isinstance(items, pd.DataFrame):
+        for position in range(items.shape[1]):
+            digest.update(_column_key(items.iloc[:, position]))
+    elif isinstance(items, pd.Series | list):
+        digest.update(_column_key(items))
+    else:
+        for item in items:
+            digest.update(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
     return digest.digest()
+
+
+def _column_key(values: pd.Series | list) -> bytes:
+    text = _arrow_text(values)
+    if text is not None:
+        lengths, characters, missing = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
+        for chunk in getattr(text, "chunks", [text]):
+            _hash_strings(chunk, lengths, characters, missing)
+        return b"text" + lengths.digest() + characters.digest() + missing.digest()
+    if isinstance(values, pd.Series) and values.dtype != object and isinstance(values.dtype, np.dtype):
+        array = np.ascontiguousarray(values.to_numpy())
+        return str(array.dtype).encode() + hashlib.sha256(array.view(np.uint8)).digest()
+    items = values.tolist() if isinstance(values, pd.Series) else values
+    digest = hashlib.sha256()
+    for start in range(0, len(items), _PICKLED_ROWS):
+        digest.update(pickle.dumps(items[start : start + _PICKLED_ROWS], protocol=pickle.HIGHEST_PROTOCOL))
+    return b"objects" + digest.digest()
+
+
+_PICKLED_ROWS = 10_000
+
+
+def _arrow_text(values: pd.Series | list) -> Any:
+    """``values`` as an Arrow string array when they are all text (or missing), else None."""
+    array = values.array if isinstance(values, pd.Series) else values
+    if hasattr(array, "__arrow_array__"):
+        arrow = array.__arrow_array__()
+        return arrow if pa_types.is_string(arrow.type) or pa_types.is_large_string(arrow.type) else None
+    if all(isinstance(value, str) for value in array):
+        with suppress(UnicodeEncodeError):  # a lone surrogate, which UTF-8 cannot encode
+            return pa.array(list(array), type=pa.large_string())
+    return None
+
+
+def _hash_strings(chunk: Any, lengths: Any, characters: Any, missing: Any) -> None:
+    """Add an Arrow string array's lengths, characters and missing values to the three digests, so
+    how a column is cut into chunks does not matter; a sliced array's buffers hold more than its
+    values, and only its own part is hashed."""
+    if not len(chunk):
+        return
+    _, offsets, data = chunk.buffers()
+    width = np.int64 if pa_types.is_large_string(chunk.type) else np.int32
+    ends = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    lengths.update(np.diff(ends).astype(np.int64).view(np.uint8))
+    if data is not None:
+        characters.update(memoryview(data)[int(ends[0]) : int(ends[-1])])
+    missing.update(chunk.is_null().to_numpy(zero_copy_only=False).view(np.uint8))

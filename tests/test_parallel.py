@@ -236,3 +236,26 @@ def test_framing_tables_are_identical_on_the_cluster(cluster_client, seeds, tmp_
     assert all(len(table) for table in here)
     for a, b in zip(here, there, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_content_key_of_a_table_changes_with_any_value_and_only_then(seeds) -> None:
+    table = seeds[["article_id", "text", "offset_map"]].copy()
+    table["words"] = table["text"].str.len()
+    key = parallel.content_key(table)
+    assert parallel.content_key(table.copy()) == key
+    assert parallel.content_key(table.reset_index(drop=True).set_axis(range(5, 10))) == key  # not the index
+    changed_text = table.assign(text=table["text"].str.replace("Baghouz", "Baghuz", n=1))
+    changed_map = table.assign(offset_map=[*table["offset_map"].iloc[:-1], ()])
+    changed_number = table.assign(words=table["words"] + np.arange(len(table)) // (len(table) - 1))
+    keys = {parallel.content_key(t) for t in (table, changed_text, changed_map, changed_number)}
+    assert len(keys) == 4
+    # A slice of an Arrow column shares its buffers: only its own values count.
+    column = table["text"]
+    assert parallel.content_key(column.iloc[1:3]) == parallel.content_key(
+        pd.Series(list(column.iloc[1:3]), dtype="str")
+    )
+    assert parallel.content_key(column.iloc[1:3]) != parallel.content_key(column.iloc[2:4])
+    assert parallel.content_key(["a\udc80"]) != parallel.content_key(["a"])  # a lone surrogate: pickled
+    assert parallel.content_key([(1, 2), (3,)]) != parallel.content_key([(1, 2), (4,)])
+    with_missing = pd.Series(["a", None, "b"], dtype="str")
+    assert parallel.content_key(with_missing) != parallel.content_key(pd.Series(["a", "", "b"], dtype="str"))
