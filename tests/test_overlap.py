@@ -30,7 +30,9 @@ from analysis.overlap import (
     stem,
     token_features,
 )
+from analysis.overlap import _merge_best as merge_best
 from analysis.overlap import _mutual as mutual_links
+from analysis.overlap import _top_matches as top_matches
 from analysis.synthetic import generate_articles, write_corpus
 from analysis.text import sentences, tokenize
 
@@ -352,6 +354,21 @@ def test_facts_on_invented_articles(tmp_path: Path) -> None:
         ("paper", "A new bakery"),
         ("blog", "Shares in te"),
     }
+
+
+def test_merging_two_parts_keeps_the_best_matches_as_sorting_them_all_does() -> None:
+    rng = np.random.default_rng(0)
+    pairs = np.unique(rng.integers(0, 60, size=(3000, 2)), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    score = rng.choice([0.2, 0.5, 0.5, 0.9], size=len(pairs))  # ties across the parts
+    part = rng.random(len(pairs)) < 0.4
+    earlier, later = (top_matches(pairs[side, 0], pairs[side, 1], score[side], 3) for side in (part, ~part))
+    assert len(np.intersect1d(earlier[0], later[0])) > 20  # sentences with matches in both parts
+    expected = top_matches(*(np.concatenate([earlier[k], later[k]]) for k in range(3)), 3)
+    for got, want in zip(merge_best(earlier, later, 3), expected, strict=True):
+        assert got.tolist() == want.tolist()
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    assert [len(x) for x in merge_best(empty, empty, 3)] == [0, 0, 0]
 
 
 def test_mutual_links_keep_each_pair_once_and_drop_one_way_links() -> None:
