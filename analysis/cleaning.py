@@ -37,9 +37,11 @@ from __future__ import annotations
 import csv
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
@@ -106,6 +108,37 @@ def text_to_raw(segments: tuple[tuple[int, int, int], ...], start: int, end: int
     if end <= start:
         return (point(start), point(start))
     return (point(start), point(end - 1) + 1)
+
+
+def texts_to_raw(
+    segment_maps: Sequence[tuple[tuple[int, int, int], ...]],
+    rows: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`text_to_raw` of many spans at once: span ``i`` is ``[starts[i], ends[i])`` of the text
+    whose segments are ``segment_maps[rows[i]]``; returns the raw starts and ends as arrays. The
+    segments of the texts concerned are laid end to end and searched together: one span at a time,
+    the sentences of 20,000 articles' alignments took 1.1 s."""
+    rows, starts, ends = (np.asarray(values, dtype=np.int64) for values in (rows, starts, ends))
+    needed, text_of = np.unique(rows, return_inverse=True)
+    maps = [segment_maps[row] for row in needed.tolist()]
+    sizes = np.fromiter(map(len, maps), dtype=np.int64, count=len(maps))
+    segments = np.array(list(chain.from_iterable(maps)), dtype=np.int64).reshape(-1, 3)
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    stride = int(max(segments[:, 0].max(initial=0), starts.max(initial=0), ends.max(initial=0))) + 2
+    keys = np.repeat(np.arange(len(maps), dtype=np.int64), sizes) * stride + segments[:, 0]
+    has_segments = sizes[text_of] > 0
+
+    def point(offsets: np.ndarray) -> np.ndarray:
+        found = np.searchsorted(keys, text_of * stride + offsets, side="right") - 1
+        k = np.where(has_segments, np.maximum(found, first[text_of]), 0)
+        text_start, raw_start, length = segments[k].T if len(segments) else np.zeros((3, len(k)), np.int64)
+        return np.where(has_segments, raw_start + np.minimum(offsets - text_start, length), 0)
+
+    raw_starts = point(starts)
+    raw_ends = np.where(ends <= starts, raw_starts, point(np.maximum(ends - 1, starts)) + 1)
+    return raw_starts, np.where(has_segments, raw_ends, 0)
 
 
 # --- data files ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from analysis.cleaning import text_to_raw
+from analysis.cleaning import texts_to_raw
 from analysis.corpus import cleaning_log
 from analysis.parallel import reduce_chunks
 from analysis.text import (
@@ -102,10 +102,9 @@ FACT_MIN_SCORE = 0.25
 MAX_SENTENCES_PER_ARTICLE = 2  # more sentences of one article in one fact means facts chained together
 
 
-def _raw_spans(corpus: pd.DataFrame, rows: Sequence[int], spans: Sequence[tuple[int, int]]) -> list:
-    """Map clean-text spans of the articles at positions ``rows`` to ``raw_text`` offsets."""
-    maps = corpus["offset_map"].to_numpy()
-    return [text_to_raw(maps[r], s, e) for r, (s, e) in zip(rows, spans, strict=True)]
+def _raw_spans(corpus: pd.DataFrame, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple:
+    """Map clean-text spans of the articles at positions ``rows`` to ``raw_text`` offsets (arrays)."""
+    return texts_to_raw(corpus["offset_map"].to_numpy(), rows, starts, ends)
 
 
 # --- shared passages -----------------------------------------------------------------------------
@@ -384,21 +383,25 @@ def shared_passages(
     )
     spans = spans[_information(tokens.ids, start, end, articles) >= _chance_bits(tokens)]
     spans = spans.sort_values(["doc_a", "doc_b", "start_a", "start_b"])
-    raw_a = _raw_spans(corpus, spans["doc_a"], _clean_spans(corpus, tokens, spans["start_a"], spans["end_a"]))
-    raw_b = _raw_spans(corpus, spans["doc_b"], _clean_spans(corpus, tokens, spans["start_b"], spans["end_b"]))
+    start_a, end_a = _raw_spans(
+        corpus, spans["doc_a"], *_clean_spans(corpus, tokens, spans["start_a"], spans["end_a"])
+    )
+    start_b, end_b = _raw_spans(
+        corpus, spans["doc_b"], *_clean_spans(corpus, tokens, spans["start_b"], spans["end_b"])
+    )
     ids = corpus["article_id"].to_numpy()
     raw_texts = corpus["raw_text"].to_numpy()
     return pd.DataFrame(
         {
             "article_a": ids[spans["doc_a"]],
             "article_b": ids[spans["doc_b"]],
-            "start_a": [s for s, _ in raw_a],
-            "end_a": [e for _, e in raw_a],
-            "start_b": [s for s, _ in raw_b],
-            "end_b": [e for _, e in raw_b],
+            "start_a": start_a,
+            "end_a": end_a,
+            "start_b": start_b,
+            "end_b": end_b,
             "n_words": spans["words"].to_numpy(),
             "kind": np.where(spans["boilerplate"], "boilerplate", "reuse"),
-            "text": [raw_texts[d][s:e] for d, (s, e) in zip(spans["doc_a"], raw_a, strict=True)],
+            "text": _raw_texts(raw_texts, spans["doc_a"].to_numpy(), start_a, end_a),
         },
         columns=PASSAGE_COLUMNS,
     )
@@ -413,11 +416,21 @@ def _words_between(tokens: CorpusTokens, start: np.ndarray, end: np.ndarray) -> 
     return end - start + before[np.searchsorted(multi, end)] - before[np.searchsorted(multi, start)]
 
 
-def _clean_spans(corpus: pd.DataFrame, tokens: CorpusTokens, start: pd.Series, end: pd.Series) -> list:
-    """Clean-text spans of the token ranges ``[start, end)`` (global positions)."""
+def _clean_spans(corpus: pd.DataFrame, tokens: CorpusTokens, start: pd.Series, end: pd.Series) -> tuple:
+    """Clean-text starts and ends (arrays) of the token ranges ``[start, end)`` (global positions)."""
     ends = _token_spans_at(corpus, tokens, np.concatenate([start.to_numpy(), end.to_numpy() - 1]))
     firsts, lasts = ends[: len(start)], ends[len(start) :]  # one pass: each article is split once
-    return [(f[0], last[1]) for f, last in zip(firsts, lasts, strict=True)]
+    return np.array([f[0] for f in firsts], dtype=np.int64), np.array(
+        [last[1] for last in lasts], dtype=np.int64
+    )
+
+
+def _raw_texts(raw_texts: np.ndarray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The raw text of each span ``[starts[i], ends[i])`` of the article at position ``rows[i]``."""
+    return [
+        raw_texts[row][start:end]
+        for row, start, end in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    ]
 
 
 def _token_spans_at(
@@ -911,8 +924,8 @@ def _sentence_spans(corpus: pd.DataFrame, tokens: CorpusTokens, sentence_ids: np
     """Article position, index within the article, and raw offsets of global sentence ids."""
     article_of = tokens.sentence_article[sentence_ids]
     within = sentence_ids - tokens.article_sentences[article_of]
-    raw = _raw_spans(corpus, article_of, tokens.sentence_spans[sentence_ids].tolist())
-    return article_of, within, raw
+    clean = tokens.sentence_spans[sentence_ids]
+    return article_of, within, *_raw_spans(corpus, article_of, clean[:, 0], clean[:, 1])
 
 
 def _sentence_rows(
@@ -921,9 +934,7 @@ def _sentence_rows(
     ids = corpus["article_id"].to_numpy()
     # A sentence is in several rows (a side's top_k and the other side's): map each one once.
     sentence_ids, row_of = np.unique(np.concatenate([a, b]), return_inverse=True)
-    doc, within, raw = _sentence_spans(corpus, tokens, sentence_ids)
-    raw = np.array(raw, dtype=np.int64).reshape(-1, 2)[row_of]
-    doc, within, starts, ends = doc[row_of], within[row_of], raw[:, 0], raw[:, 1]
+    doc, within, starts, ends = (values[row_of] for values in _sentence_spans(corpus, tokens, sentence_ids))
     side_a, side_b = slice(0, len(a)), slice(len(a), None)
     return pd.DataFrame(
         {
@@ -1007,14 +1018,13 @@ def facts_map(
     first = first.drop_duplicates("label").set_index("label").reindex(representative.index)
     in_facts = members.sort_values("label", kind="stable")  # each fact's sentences in order
     fact_groups = members[["label", "group"]].drop_duplicates().sort_values(["label", "group"])
-    doc, _, raw = _sentence_spans(corpus, tokens, representative["node"].to_numpy())
-    raw_texts = corpus["raw_text"].to_numpy()
+    doc, _, starts, ends = _sentence_spans(corpus, tokens, representative["node"].to_numpy())
     facts = pd.DataFrame(
         {
-            "text": [raw_texts[d][s:e] for d, (s, e) in zip(doc, raw, strict=True)],
+            "text": _raw_texts(corpus["raw_text"].to_numpy(), doc, starts, ends),
             "article_id": ids[doc],
-            "start": [s for s, _ in raw],
-            "end": [e for _, e in raw],
+            "start": starts,
+            "end": ends,
             "n_sentences": groups.size().reindex(representative.index).to_numpy(),
             "groups": _lists_by_label(fact_groups["label"], fact_groups["group"], representative.index),
             "first_group": first["group"].to_numpy(),

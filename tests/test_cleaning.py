@@ -3,9 +3,10 @@
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
-from analysis.cleaning import clean_article, is_navigation, parse_dateline, text_to_raw
+from analysis.cleaning import clean_article, is_navigation, parse_dateline, text_to_raw, texts_to_raw
 
 
 def _reasons(raw: str) -> dict[str, list[str]]:
@@ -181,6 +182,21 @@ def test_text_to_raw_maps_spans_through_removed_text() -> None:
     start = clean.text.index("Second")
     assert raw[slice(*text_to_raw(clean.segments, start, start + 6))] == "Second"
     assert raw[slice(*text_to_raw(clean.segments, 0, len(clean.text)))] == raw[15:]
+
+
+def test_many_spans_map_to_raw_text_as_one_at_a_time(seeds) -> None:
+    maps = [*seeds["offset_map"], ()]  # and a text with no segments at all
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, len(maps), 5000)
+    lengths = np.array([*seeds["text"].str.len(), 4])[rows]
+    starts = (rng.random(5000) * (lengths + 5)).astype(np.int64) - 1  # past either end, too
+    ends = starts + rng.integers(-3, 60, 5000)  # empty and reversed spans too
+    got_starts, got_ends = texts_to_raw(maps, rows, starts, ends)
+    spans = zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    expected = [text_to_raw(maps[r], s, e) for r, s, e in spans]
+    assert list(zip(got_starts.tolist(), got_ends.tolist(), strict=True)) == expected
+    assert (rows == len(maps) - 1).sum() > 100
+    assert [len(x) for x in texts_to_raw(maps, [], [], [])] == [0, 0]
 
 
 def test_seeds_lose_no_body_text(seeds) -> None:
