@@ -1028,7 +1028,7 @@ def facts_map(
             "n_sentences": groups.size().reindex(representative.index).to_numpy(),
             "groups": _lists_by_label(fact_groups["label"], fact_groups["group"], representative.index),
             "first_group": first["group"].to_numpy(),
-            "first_published": first["published"].to_numpy(),
+            "first_published": first["published"].array,  # to_numpy() made a Timestamp of each
             "sentences": _lists_by_label(in_facts["label"], in_facts["member"], representative.index),
             "node": representative["node"].to_numpy(),
         }
