@@ -194,6 +194,15 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` holds anything but white space and invisible characters: ``visible(text).strip()``
+    without scanning the whole text (it took 6 s of loading 100,000 articles)."""
+    return _VISIBLE_CHARACTER.search(text) is not None
+
+
+_VISIBLE_CHARACTER = re.compile(rf"[^\s{INVISIBLE_CHARACTERS}]")
+
+
 # --- paragraphs ----------------------------------------------------------------------------------
 
 # A line from its first visible character (white space and invisible characters are not visible).

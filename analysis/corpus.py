@@ -25,7 +25,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import parallel
-from analysis.cleaning import clean_article, text_to_raw, visible
+from analysis.cleaning import clean_article, has_visible_text, text_to_raw
 from analysis.text import corpus_tokens, token_rules
 
 UNKNOWN = "unknown"
@@ -244,7 +244,7 @@ def _read_folder(folder: Path, problems: _Problems) -> Iterator[_Input]:
             problems.skip(path.stem, path.name, where, "binary file", "binary file, not text; skipped")
             continue
         raw, encoding = decoded
-        if not visible(raw).strip():  # nothing but white space, byte-order marks or control characters
+        if not has_visible_text(raw):  # nothing but white space, byte-order marks or control characters
             problems.skip(path.stem, path.name, where, "empty file", "empty file; skipped")
             continue
         row = metadata.pop(path.name, None) if metadata is not None else None
@@ -325,7 +325,7 @@ def _read_table(path: Path, problems: _Problems) -> Iterator[_Input]:
             article_id = new_id
         seen_ids.setdefault(article_id, 1)
         raw = _cell_text(record.get(columns["text"]))
-        if not visible(raw).strip():
+        if not has_visible_text(raw):
             where = f"{path} row {number} ({article_id})"
             problems.skip(article_id, path.name, where, "empty text", "empty text; skipped")
             continue

@@ -6,7 +6,16 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from analysis.cleaning import clean_article, is_navigation, parse_dateline, text_to_raw, texts_to_raw
+from analysis.cleaning import (
+    INVISIBLE_CHARACTERS,
+    clean_article,
+    has_visible_text,
+    is_navigation,
+    parse_dateline,
+    text_to_raw,
+    texts_to_raw,
+    visible,
+)
 
 
 def _reasons(raw: str) -> dict[str, list[str]]:
@@ -197,6 +206,23 @@ def test_many_spans_map_to_raw_text_as_one_at_a_time(seeds) -> None:
     assert list(zip(got_starts.tolist(), got_ends.tolist(), strict=True)) == expected
     assert (rows == len(maps) - 1).sum() > 100
     assert [len(x) for x in texts_to_raw(maps, [], [], [])] == [0, 0]
+
+
+def test_visible_text_is_anything_but_white_space_and_invisible_characters(seeds) -> None:
+    invisible = "".join(chr(c) for c in range(0x2100) if re.fullmatch(f"[{INVISIBLE_CHARACTERS}]", chr(c)))
+    spaces = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    texts = [
+        *seeds["raw_text"],
+        "",
+        invisible,
+        spaces,
+        invisible + spaces,
+        "\ufeff \u00ad\n",
+        spaces + "x",
+        "\x00a",
+    ]
+    assert [has_visible_text(t) for t in texts] == [bool(visible(t).strip()) for t in texts]
+    assert [has_visible_text(t) for t in texts[-7:]] == [False, False, False, False, False, True, True]
 
 
 def test_seeds_lose_no_body_text(seeds) -> None:
