@@ -30,6 +30,7 @@ from analysis.terms import (
     tfidf_vectorizer,
 )
 from analysis.terms import _english_frequency as english_frequency
+from analysis.terms import _highest_counts as highest_counts
 from analysis.terms import _name_order as name_order
 from analysis.text import corpus_tokens, normalise, tokenize
 
@@ -161,6 +162,16 @@ def test_stability_scoring_only_the_contenders_changes_no_share(seeds, tmp_path,
         if corpus is generated:  # groups of 40 articles: few terms can reach the top
             assert 0 < np.median(kept_shares) < 0.2, kept_shares
     assert every_term["stability"].nunique() > 3
+
+
+def test_highest_counts_in_resamples_equal_the_maxima_of_the_whole_product() -> None:
+    rng = np.random.default_rng(0)
+    by_term = sparse.random(400, 300, density=0.01, random_state=1, format="csr") * 3
+    by_term.data = np.ceil(by_term.data)
+    weights = rng.multinomial(300, np.full(300, 1 / 300), size=25).T  # sentences x resamples
+    sentences_in = np.diff(by_term.indptr)
+    assert (sentences_in == 0).any() and (sentences_in == 1).sum() > 50 and (sentences_in > 1).sum() > 50
+    assert highest_counts(by_term, weights).tolist() == (by_term @ weights).max(axis=1).tolist()
 
 
 def _contenders_of_counts(y_a, n_a, candidates, job, top_n) -> np.ndarray:
