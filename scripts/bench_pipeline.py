@@ -164,8 +164,11 @@ def _child(path: Path, workers: int) -> None:
             start = time.perf_counter()
             stage()
             seconds = time.perf_counter() - start
-            peak = peak_rss_mb() + (sum(client.run(peak_rss_mb).values()) if client else 0)
-            print(json.dumps({"stage": name, "seconds": seconds, "peak_mb": peak}), flush=True)
+            own = peak_rss_mb()
+            peak = own + (sum(client.run(peak_rss_mb).values()) if client else 0)
+            print(
+                json.dumps({"stage": name, "seconds": seconds, "peak_mb": peak, "client_mb": own}), flush=True
+            )
 
 
 def _run(path: Path, workers: int) -> dict[str, dict]:
@@ -198,11 +201,12 @@ def _print_run(size: int, where: str, text_mb: float, results: dict[str, dict]) 
             r = results[name]
             print(
                 f"{size:>9,}  {where:>10}  {name:<10}  {r['seconds']:>9.1f}  {text_mb / r['seconds']:>8.2f}  "
-                f"{r['peak_mb']:>11.0f}"
+                f"{r['peak_mb']:>11.0f}  {r['client_mb']:>9.0f}"
             )
     peak = max((r["peak_mb"] for r in results.values()), default=0)
     rate = text_mb / total if total else 0.0
-    print(f"{size:>9,}  {where:>10}  {'TOTAL':<10}  {total:>9.1f}  {rate:>8.2f}  {peak:>11.0f}")
+    own = max((r["client_mb"] for r in results.values()), default=0)
+    print(f"{size:>9,}  {where:>10}  {'TOTAL':<10}  {total:>9.1f}  {rate:>8.2f}  {peak:>11.0f}  {own:>9.0f}")
     if size == TARGET["articles"] and len(results) == len(STAGES):
         met = total <= TARGET["seconds"] and peak <= TARGET["peak_mb"]
         print(f"target at 100,000 ({where}): <= 15 min and <= 8 GB: {'MET' if met else 'NOT MET'}")
@@ -240,8 +244,10 @@ def main() -> int:
         _child(args.child, args.workers)
         return 0
     print(
-        "whole analysis per stage: seconds, MB/s of article text, peak RSS so far (process + workers)\n"
-        f"{'articles':>9}  {'run on':>10}  {'stage':<10}  {'seconds':>9}  {'MB/s':>8}  {'peak RSS MB':>11}",
+        "whole analysis per stage: seconds, MB/s of article text, peak RSS so far (the sum of the process's\n"
+        "and each worker's highest, which may come at different times; and the process's own)\n"
+        f"{'articles':>9}  {'run on':>10}  {'stage':<10}  {'seconds':>9}  {'MB/s':>8}  {'peak RSS MB':>11}  "
+        f"{'client MB':>9}",
         flush=True,
     )
     one_core: dict[int, dict[str, float]] = {}
