@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 from dateutil import parser as date_parser
+from numpy.typing import ArrayLike
 
 DATA = Path(__file__).parent / "data"
 HEADLINE_MAX_WORDS = 25
@@ -112,9 +113,9 @@ def text_to_raw(segments: tuple[tuple[int, int, int], ...], start: int, end: int
 
 def texts_to_raw(
     segment_maps: Sequence[tuple[tuple[int, int, int], ...]],
-    rows: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
+    rows: ArrayLike,
+    starts: ArrayLike,
+    ends: ArrayLike,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`text_to_raw` of many spans at once: span ``i`` is ``[starts[i], ends[i])`` of the text
     whose segments are ``segment_maps[rows[i]]``; returns the raw starts and ends as arrays. The

@@ -27,6 +27,7 @@ from itertools import chain, combinations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -102,7 +103,7 @@ FACT_MIN_SCORE = 0.25
 MAX_SENTENCES_PER_ARTICLE = 2  # more sentences of one article in one fact means facts chained together
 
 
-def _raw_spans(corpus: pd.DataFrame, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple:
+def _raw_spans(corpus: pd.DataFrame, rows: ArrayLike, starts: ArrayLike, ends: ArrayLike) -> tuple:
     """Map clean-text spans of the articles at positions ``rows`` to ``raw_text`` offsets (arrays)."""
     return texts_to_raw(corpus["offset_map"].to_numpy(), rows, starts, ends)
 

@@ -318,6 +318,7 @@ def content_key(items: Iterable[object] | pd.DataFrame | pd.Series) -> bytes:
 
 
 def _column_key(values: pd.Series | list) -> bytes:
+    """A column's hash, tagged with how it was taken (text, NumPy type, or pickled objects)."""
     text = _arrow_text(values)
     if text is not None:
         lengths, characters, missing = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()

@@ -947,7 +947,8 @@ def _highest_counts(by_term: sparse.csr_matrix, weights: np.ndarray) -> np.ndarr
     """Each term's highest count in the resamples of a batch: the row maxima of ``by_term @ weights``.
     A term in one sentence only (most terms) has its count there times that sentence's highest
     weight; the product is taken for the others alone, a block of terms at a time, so no resamples x
-    terms array is held. (The whole product took 52 s of the workers' time at 100,000 articles.)"""
+    terms array is held. The whole product took 52 s of the workers' time at 100,000 articles
+    (py-spy); without the single-sentence terms, keyness_stability of 10,000 takes 15.8 s, not 17.5."""
     sentences_in = np.diff(by_term.indptr)
     most = np.zeros(by_term.shape[0])
     single = np.flatnonzero(sentences_in == 1)
