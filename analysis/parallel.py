@@ -302,8 +302,8 @@ def content_key(items: Iterable[object] | pd.DataFrame | pd.Series) -> bytes:
     A table is hashed column by column, and a column (a Series, or a list) at C speed: text from
     its characters and lengths (the same texts give the same key in a list or in an Arrow column,
     whose buffers are read without a copy), NumPy numbers from their bytes, other objects pickled a
-    block at a time. Hashing the corpus row by row for the framing tables and the group sizes took
-    36 s at 100,000 articles. Any other iterable is hashed one item at a time, never copied whole.
+    block at a time. Row by row, hashing took 36 s of the calling process at 100,000 articles (25 s
+    of it the framing tables' keys). Any other iterable is hashed one item at a time, never copied whole.
     """
     digest = hashlib.sha256()  # 1.6 GB/s here (with the CPU's SHA instructions), blake2b 0.8 GB/s
     if isinstance(items, pd.DataFrame):
