@@ -104,7 +104,7 @@ class TermCounts:
     """Term counts of a sequence of texts from one tokenizing pass: all the term tables need."""
 
     matrix: sparse.csr_matrix  # texts x terms
-    vocabulary: np.ndarray  # the terms: unigrams in order of first use, then bigrams by their first word
+    vocabulary: pd.arrays.ArrowStringArray  # the terms, by code: unigrams by first use, then bigrams
     words: np.ndarray  # tokens per text, function words included
     codes: np.ndarray  # each term's code (see term_counts), sorted: what the columns are in token ids
 
@@ -149,21 +149,21 @@ def _sentence_starts(tokens: CorpusTokens) -> np.ndarray:
     return starts
 
 
-def _term_names(term_codes: np.ndarray, types: list[str]) -> np.ndarray:
-    """The term of each (sorted) code, filled in place a block at a time: 100,000 articles have 12
-    million distinct bigrams, and whole-array string operations held three copies of them."""
-    n_types = len(types)
-    names = np.empty(len(term_codes), dtype=object)
-    for start in range(0, len(term_codes), _NAME_BLOCK):
-        first, second = np.divmod(term_codes[start : start + _NAME_BLOCK], n_types)
-        names[start : start + len(first)] = [
-            types[b] if a == 0 else f"{types[a - 1]} {types[b]}"
-            for a, b in zip(first.tolist(), second.tolist(), strict=True)
-        ]
-    return names
+def _term_names(term_codes: np.ndarray, types: list[str]) -> pd.arrays.ArrowStringArray:
+    """The term of each (sorted) code, as Arrow strings joined in C a block at a time: 100,000
+    articles have 12 million distinct terms, 1.1 GB as Python strings and 0.3 GB in Arrow. A token
+    is word characters, never a lone surrogate, so UTF-8 (Arrow) holds every name."""
+    words = pa.array(types, type=pa.large_string())
+    n_unigrams = int(np.searchsorted(term_codes, len(types)))  # a bigram's code is at least V
+    blocks = [words.take(term_codes[:n_unigrams])]
+    for start in range(n_unigrams, len(term_codes), _NAME_BLOCK):
+        first, second = np.divmod(term_codes[start : start + _NAME_BLOCK], len(types))
+        blocks.append(pc.binary_join_element_wise(words.take(first - 1), words.take(second), _SPACE))
+    return pd.array(pa.concat_arrays(blocks), dtype="str")  # one chunk: a take from many copies them all
 
 
 _NAME_BLOCK = 1 << 20
+_SPACE = pa.scalar(" ", pa.large_string())  # the separator of a bigram's words
 
 
 def _chunk_term_counts(
@@ -245,7 +245,11 @@ def tfidf_matrix(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def _top_entries(
-    scores: np.ndarray, columns: np.ndarray, indptr: np.ndarray, vocabulary: np.ndarray, n: int
+    scores: np.ndarray,
+    columns: np.ndarray,
+    indptr: np.ndarray,
+    vocabulary: pd.arrays.ArrowStringArray,
+    n: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The positions of each row's ``n`` highest scores, row by row and best first, ties broken by
     the term of ``columns``, and their rows (rows as in a CSR matrix: ``indptr``). A partial sort
@@ -264,20 +268,20 @@ def _top_entries(
     rows = np.repeat(np.arange(len(candidates)), [len(c) for c in candidates])
     distinct, term_of = np.unique(columns[entries], return_inverse=True)
     name_rank = np.empty(len(distinct), dtype=np.int64)
-    name_rank[_name_order(vocabulary[distinct])] = np.arange(len(distinct))
+    name_rank[_name_order(pa.array(vocabulary).take(distinct))] = np.arange(len(distinct))
     order = np.lexsort((name_rank[term_of], -scores[entries], rows))
     entries, rows = entries[order], rows[order]
     keep = np.arange(len(rows)) - np.searchsorted(rows, rows) < n  # place in its row
     return entries[keep], rows[keep]
 
 
-def _name_order(names: np.ndarray) -> np.ndarray:
+def _name_order(names: np.ndarray | pa.Array) -> np.ndarray:
     """The positions of ``names`` (distinct strings) in alphabetical (code point) order. Sorted by
     Arrow, which compares UTF-8 bytes (the same order) in C: NumPy compares Python strings (3
     million names: 8.8 s, against 2.6 s; a 100,000-article vocabulary has 12 million). A lone
     surrogate, which UTF-8 cannot encode, leaves it to NumPy."""
     try:
-        strings = pa.array(names, type=pa.string())
+        strings = pa.array(names, type=pa.large_string())
     except UnicodeEncodeError:
         return np.argsort(names, kind="stable")
     return pc.sort_indices(strings).to_numpy()
@@ -337,10 +341,20 @@ def first_occurrences(
     counts = count_terms(corpus["text"]) if counts is None else counts
     # Only the table's terms are looked up: an index over a 100,000-article vocabulary (12 million
     # terms) and the whole matrix by column took 1 GB for a table of a few hundred rows.
-    wanted = set(table["term"])
-    found = {term: column for column, term in enumerate(counts.vocabulary) if term in wanted}
-    column_of = np.array([found.get(term, -1) for term in table["term"]], dtype=np.int64)  # -1: not in it
-    return _first_occurrences(corpus, table, by, counts, column_of)
+    return _first_occurrences(corpus, table, by, counts, _columns_of(counts.vocabulary, table["term"]))
+
+
+def _columns_of(vocabulary: pd.arrays.ArrowStringArray, terms: Iterable[str]) -> np.ndarray:
+    """The column of each of ``terms`` in ``vocabulary`` (distinct names), -1 where it is not one.
+    The vocabulary is matched against the few terms, not indexed: an index of 12 million names (a
+    100,000-article vocabulary) took 1 GB."""
+    terms = pd.Index(terms, dtype=object)
+    distinct = terms.unique()
+    found = pc.index_in(pa.array(vocabulary), value_set=pa.array(distinct, type=pa.large_string()))
+    columns = np.flatnonzero(found.is_valid().to_numpy(zero_copy_only=False))
+    column_of = np.full(len(distinct), -1, dtype=np.int64)
+    column_of[found.drop_null().to_numpy()] = columns
+    return column_of[distinct.get_indexer(terms)]
 
 
 def _first_occurrences(
@@ -455,7 +469,7 @@ def _first_uses(
             rows=rows,
             articles=wanted - first,
             codes=codes[rows],
-            names=[counts.vocabulary[column] for column in columns[rows]],
+            names=list(counts.vocabulary[columns[rows]]),
             texts={a - first: (texts[a], offset_maps[a]) for a in np.unique(wanted).tolist()},
         )
 
@@ -646,9 +660,10 @@ def _prior(vocabulary: Sequence[str], counts: np.ndarray, strength: float | None
         return np.zeros(len(counts))
     strength = float(total if strength is None else strength)
     # wordfreq's estimate for a phrase is too coarse: a bigram's prior comes from the corpus alone.
-    unigrams = [i for i, term in enumerate(vocabulary) if " " not in term]
-    english = np.zeros(len(vocabulary))
-    english[unigrams] = [_background_frequency(vocabulary[i]) for i in unigrams]
+    names = pd.Series(pd.array(vocabulary, dtype="str", copy=False))
+    unigrams = np.flatnonzero(~names.str.contains(" ", regex=False).to_numpy(bool))
+    english = np.zeros(len(names))
+    english[unigrams] = [_background_frequency(term) for term in names.iloc[unigrams]]
     english_share = english / (english.sum() or 1.0)
     mixed = BACKGROUND_WEIGHT * english_share + (1 - BACKGROUND_WEIGHT) * counts / total
     return np.maximum(strength * mixed, PRIOR_FLOOR)
@@ -790,6 +805,8 @@ def keyness_stability(
     alpha_0, n_total = alpha.sum(), total.sum()
     members = corpus.groupby("group", sort=True).indices
     scored = full.groupby("group", sort=True)["term"].agg(list)
+    scored_columns = pd.Series(_columns_of(counts.vocabulary, full["term"]), index=full.index)
+    scored_columns = scored_columns.groupby(full["group"], sort=True).agg(list)
     sentence_start = _sentence_starts(tokens)
     sentence_lengths = np.diff(tokens.sentence_bounds)
     article_bounds = tokens.article_bounds
@@ -797,7 +814,6 @@ def keyness_stability(
     by_name = _name_order(counts.vocabulary)
     alphabetical = np.empty(len(by_name), dtype=np.int64)
     alphabetical[by_name] = np.arange(len(by_name))
-    names_in_order = counts.vocabulary[by_name]
 
     def resampling(row: int, group: str) -> _Resampling:
         part = slice(by_group.indptr[row], by_group.indptr[row + 1])
@@ -805,7 +821,7 @@ def keyness_stability(
         columns, own = by_group.indices[part], by_group.data[part].astype(float)
         order = np.argsort(alphabetical[columns], kind="stable")
         columns, own = columns[order], own[order]
-        wanted = np.searchsorted(names_in_order, np.array(scored.get(group, []), dtype=object))
+        wanted = alphabetical[np.array(scored_columns.get(group, []), dtype=np.int64)]
         positions = np.searchsorted(alphabetical[columns], wanted)
         articles = members[group]
         token_ranges = [slice(article_bounds[a], article_bounds[a + 1]) for a in articles]

@@ -29,6 +29,7 @@ from analysis.terms import (
     tfidf_terms,
     tfidf_vectorizer,
 )
+from analysis.terms import _columns_of as columns_of
 from analysis.terms import _english_frequency as english_frequency
 from analysis.terms import _highest_counts as highest_counts
 from analysis.terms import _name_order as name_order
@@ -286,6 +287,24 @@ def test_counting_a_chunk_of_articles_at_a_time_changes_nothing(seeds, monkeypat
     assert (chunked.matrix != whole.matrix).nnz == 0 and chunked.matrix.shape == whole.matrix.shape
     assert chunked.words.tolist() == whole.words.tolist()
     assert whole.matrix.shape == (len(texts), len(whole.vocabulary)) and whole.matrix[5].nnz == 0
+
+
+def test_a_text_with_lone_surrogates_is_counted() -> None:
+    """Term names are Arrow (UTF-8) strings, which cannot hold a lone surrogate: tokens, made of
+    word characters, never have one, whatever the text."""
+    texts = ["Kurdish fight\ud800ers advanced.", "Kurdish forces\udc00\ud800 advanced.", "\ud800"]
+    counts = count_terms(texts)
+    assert counts.matrix.sum() == sum(len(terms(t)) for t in texts) > 0
+    assert {"fight", "ers", "forces advanced"} <= set(counts.vocabulary)
+
+
+def test_terms_are_found_in_the_vocabulary_by_name(seeds) -> None:
+    counts = count_terms(seeds["text"])
+    wanted = [counts.vocabulary[7], "no such term", counts.vocabulary[0], counts.vocabulary[7]]
+    assert columns_of(counts.vocabulary, wanted).tolist() == [7, -1, 0, 7]
+    assert columns_of(counts.vocabulary, []).tolist() == []
+    every = columns_of(counts.vocabulary, list(counts.vocabulary))
+    assert every.tolist() == list(range(len(counts.vocabulary)))
 
 
 def test_one_counting_pass_gives_what_scikit_learn_gives(seeds) -> None:
