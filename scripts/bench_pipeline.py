@@ -3,9 +3,12 @@
 For each size, a corpus of that many generated articles (seed 0, Parquet) is analysed end to end by
 the functions the notebooks call, in a fresh process per configuration: pinned to one core, then on
 a LocalCluster of ``--workers`` single-threaded workers (unpinned). Each stage prints its seconds,
-its throughput (UTF-8 MB of article text per second) and the peak RSS so far, summed over the
-process and its workers. A table then shows how each stage's cost grows with the corpus, as the
-exponent k in time ~ articles^k between consecutive sizes, and what that predicts for 10^7 articles.
+its throughput (UTF-8 MB of article text per second) and its memory: each process's peak RSS in
+the stage summed over the process and its workers (an upper bound of what was held at once, as the
+peaks may come at different times), the process's own peak, and the most the process and its
+workers held at once, sampled every 50 ms (a lower bound: a spike between samples is missed). A
+table then shows how each stage's cost grows with the corpus, as the exponent k in time ~
+articles^k between consecutive sizes, and what that predicts for 10^7 articles.
 """
 
 import argparse
@@ -22,10 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import peak_rss_mb  # noqa: E402  (scripts/ is on the path of a script run from it)
+from bench import peak_rss_mb, reset_peak_rss  # noqa: E402  (scripts/ is on the path of a script run from it)
 
 SEED = 0
 TARGET = {"articles": 100_000, "seconds": 15 * 60, "peak_mb": 8_000}
+MEMORY_COLUMNS = ("peak_mb", "client_mb", "at_once_mb")
 STAGES = ("load", "describe", "tokens", "terms", "figures", "quotes", "framing", "passages", "alignment")
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -140,6 +144,40 @@ def _stages(path: Path) -> dict:
     return {name: calls[name] for name in STAGES}
 
 
+class _HeldAtOnce:
+    """The most RSS the processes ``pids`` held together, sampled every ``interval`` seconds by a
+    thread (and at each :meth:`restart` and :meth:`highest_mb`), since the last :meth:`restart`."""
+
+    def __init__(self, pids: list[int], interval: float = 0.05) -> None:
+        import threading
+
+        import psutil
+
+        self._processes, self._interval, self._highest = [psutil.Process(p) for p in pids], interval, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        self._highest = max(self._highest, sum(p.memory_info().rss for p in self._processes))
+
+    def _sample_until_stopped(self) -> None:
+        while not self._done.wait(self._interval):
+            self._sample()
+
+    def restart(self) -> None:
+        self._highest = 0
+        self._sample()
+
+    def highest_mb(self) -> float:
+        self._sample()
+        return self._highest / 1e6
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def _child(path: Path, workers: int) -> None:
     """Run every stage on the corpus at ``path``; print one JSON line per stage."""
     from contextlib import ExitStack
@@ -160,15 +198,26 @@ def _child(path: Path, workers: int) -> None:
             client = stack.enter_context(Client(cluster))
             stack.enter_context(parallel.using(client))
             client.run(lambda: None)
+        held = _HeldAtOnce([os.getpid(), *(client.run(os.getpid).values() if client else [])])
+        stack.callback(held.stop)
         for name, stage in _stages(path).items():
+            reset_peak_rss()
+            if client:
+                client.run(reset_peak_rss)
+            held.restart()
             start = time.perf_counter()
             stage()
             seconds = time.perf_counter() - start
             own = peak_rss_mb()
             peak = own + (sum(client.run(peak_rss_mb).values()) if client else 0)
-            print(
-                json.dumps({"stage": name, "seconds": seconds, "peak_mb": peak, "client_mb": own}), flush=True
-            )
+            row = {
+                "stage": name,
+                "seconds": seconds,
+                "peak_mb": peak,
+                "client_mb": own,
+                "at_once_mb": held.highest_mb(),
+            }
+            print(json.dumps(row), flush=True)
 
 
 def _run(path: Path, workers: int) -> dict[str, dict]:
@@ -201,15 +250,20 @@ def _print_run(size: int, where: str, text_mb: float, results: dict[str, dict]) 
             r = results[name]
             print(
                 f"{size:>9,}  {where:>10}  {name:<10}  {r['seconds']:>9.1f}  {text_mb / r['seconds']:>8.2f}  "
-                f"{r['peak_mb']:>11.0f}  {r['client_mb']:>9.0f}"
+                f"{r['peak_mb']:>11.0f}  {r['client_mb']:>9.0f}  {r['at_once_mb']:>10.0f}"
             )
-    peak = max((r["peak_mb"] for r in results.values()), default=0)
+    peak, own, at_once = (max((r[k] for r in results.values()), default=0) for k in MEMORY_COLUMNS)
     rate = text_mb / total if total else 0.0
-    own = max((r["client_mb"] for r in results.values()), default=0)
-    print(f"{size:>9,}  {where:>10}  {'TOTAL':<10}  {total:>9.1f}  {rate:>8.2f}  {peak:>11.0f}  {own:>9.0f}")
+    print(
+        f"{size:>9,}  {where:>10}  {'TOTAL':<10}  {total:>9.1f}  {rate:>8.2f}  {peak:>11.0f}  {own:>9.0f}  "
+        f"{at_once:>10.0f}"
+    )
     if size == TARGET["articles"] and len(results) == len(STAGES):
-        met = total <= TARGET["seconds"] and peak <= TARGET["peak_mb"]
-        print(f"target at 100,000 ({where}): <= 15 min and <= 8 GB: {'MET' if met else 'NOT MET'}")
+        fast = total <= TARGET["seconds"]
+        verdict = "MET" if fast and peak <= TARGET["peak_mb"] else "NOT MET"
+        if verdict == "NOT MET" and fast and at_once <= TARGET["peak_mb"]:
+            verdict = "NOT SHOWN (the summed peaks exceed 8 GB; the sampled total does not)"
+        print(f"target at 100,000 ({where}): <= 15 min and <= 8 GB: {verdict}")
 
 
 def _growth(times: dict[int, dict[str, float]]) -> None:
@@ -244,10 +298,11 @@ def main() -> int:
         _child(args.child, args.workers)
         return 0
     print(
-        "whole analysis per stage: seconds, MB/s of article text, peak RSS so far (the sum of the process's\n"
-        "and each worker's highest, which may come at different times; and the process's own)\n"
+        "whole analysis per stage: seconds, MB/s of article text, and RSS in the stage: the sum of the\n"
+        "process's and each worker's peak (which may come at different times), the process's own peak,\n"
+        "and the most all of them held at once, sampled every 50 ms\n"
         f"{'articles':>9}  {'run on':>10}  {'stage':<10}  {'seconds':>9}  {'MB/s':>8}  {'peak RSS MB':>11}  "
-        f"{'client MB':>9}",
+        f"{'client MB':>9}  {'at once MB':>10}",
         flush=True,
     )
     one_core: dict[int, dict[str, float]] = {}
