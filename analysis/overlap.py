@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import chain, combinations
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -1090,17 +1090,20 @@ def group_coverage(facts: pd.DataFrame) -> pd.DataFrame:
     :func:`facts_map` set it, else every group named in ``facts``.
 
     Counted over the facts' group lists once, not once per group: a corpus without outlets has a
-    group per article, and 100,000 groups times millions of facts would never finish."""
+    group per article, and 100,000 groups times millions of facts would never finish. Each fact's
+    set of groups lives only while it is counted: a set per fact, all held at once, took 106 MB more
+    for the 535,000 facts of 20,000 articles."""
     groups = facts.attrs.get("groups") or sorted({g for gs in facts["groups"] for g in gs})
-    named = [set(gs) for gs in facts["groups"]]
     everyone = set(groups)
-    # A fact every group but one reports leaves that one out (so only with two groups or more).
-    all_but_one = [r for r in named if len(everyone) > 1 and len(r) == len(everyone) - 1 and r <= everyone]
-    counts = {
-        "reported": Counter(chain.from_iterable(named)),
-        "adds": Counter(next(iter(r)) for r in named if len(r) == 1),
-        "leaves_out": Counter(next(iter(everyone - r)) for r in all_but_one),
-    }
+    counts = {"reported": Counter(), "adds": Counter(), "leaves_out": Counter()}
+    for listed in facts["groups"]:
+        named = set(listed)
+        counts["reported"].update(named)
+        if len(named) == 1:
+            counts["adds"].update(named)
+        # A fact every group but one reports leaves that one out (so only with two groups or more).
+        if len(everyone) > 1 and len(named) == len(everyone) - 1 and named <= everyone:
+            counts["leaves_out"].update(everyone - named)
     table = pd.DataFrame({"group": groups})
     for column, counted in counts.items():
         table[column] = [counted[group] for group in groups]
