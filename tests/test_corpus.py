@@ -252,6 +252,25 @@ def test_tables_are_read_and_cleaned_a_batch_at_a_time(tmp_path: Path, suffix: s
     assert read_when_cleaning[0] <= 8  # two chunks of four read ahead, not the whole table
 
 
+def test_a_corpus_built_a_chunk_at_a_time_is_the_corpus_built_at_once(tmp_path: Path, monkeypatch) -> None:
+    """Rows become a DataFrame a chunk at a time (their text then held by Arrow, not Python); a
+    duplicate in a later chunk is still skipped and nothing else is lost or reordered."""
+    table = _many_articles(11)
+    table.loc[9, "text"] = table.loc[2, "text"]  # a duplicate, three chunks of four later
+    path = _write_table(table, tmp_path / "articles.parquet")
+    whole, whole_messages = _load_quietly(path)
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 4)
+    chunked, messages = _load_quietly(path)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert len(chunked) == 10 and "a009" not in set(chunked["article_id"])
+    assert list(chunked.index) == list(range(10)) and messages == whole_messages
+    assert any("same article as a002" in m for m in messages)
+    assert chunked.attrs["skipped"] == whole.attrs["skipped"]
+    assert [(s["article_id"], s["reason"]) for s in chunked.attrs["skipped"]] == [
+        ("a009", "skipped: duplicate of a002")
+    ]
+
+
 @pytest.mark.parametrize(
     ("suffix", "damage", "problem"),
     [
