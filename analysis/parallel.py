@@ -105,7 +105,8 @@ def map_chunks(
     receives them once per worker, not once per chunk.
 
     On a cluster, a few chunks per worker are in flight at a time, so a streamed corpus is never
-    held whole. Work of one chunk always runs here: a cluster would only add overhead.
+    held whole. Work of one chunk always runs here: a cluster would only add overhead. Work of
+    several first gives back the memory earlier steps freed (:func:`return_freed_memory`).
     """
     size = size or CHUNK_ARTICLES
     shared = dict(shared or {})
@@ -113,6 +114,7 @@ def map_chunks(
     if len(head) < 2:
         yield from (func(batch, **shared) for batch in head)
         return
+    return_freed_memory()
     yield from progress(_results(func, batches, shared, client()), label, _count(items, size))
 
 
@@ -194,13 +196,15 @@ def reduce_chunks(
     ``combine(earlier, later)`` must be associative. The results are combined as a balanced tree
     (two of the same size at a time, as they come), so a merge that costs the size of its inputs
     costs n log n in all, not n^2 as a running total would. On a cluster the chunks and their
-    combinations run on the workers and only the final result comes back here.
+    combinations run on the workers and only the final result comes back here. As in
+    :func:`map_chunks`, work of several chunks first gives back freed memory.
     """
     size = size or CHUNK_ARTICLES
     shared = dict(shared or {})
     head, batches = _read_ahead(items, size)
     if len(head) < 2:
         return func(head[0], **shared) if head else None
+    return_freed_memory()
     batches = progress(batches, label, _count(items, size))
     dask_client = client()
     if dask_client is None:
