@@ -452,7 +452,7 @@ def _first_uses(
     """
     tokens = corpus_tokens(corpus["text"])
     bounds, article_sentences = tokens.article_bounds, tokens.article_sentences
-    texts, offset_maps = corpus["text"].to_numpy(), corpus["offset_map"].to_numpy()
+    texts, offset_maps = corpus["text"].array, corpus["offset_map"].to_numpy()  # texts: one at a time
     asked = np.flatnonzero(articles >= 0)
     asked = asked[np.argsort(articles[asked], kind="stable")]
     codes = counts.codes[np.maximum(columns, 0)]

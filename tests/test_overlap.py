@@ -410,6 +410,19 @@ def test_seed_facts(seeds: pd.DataFrame, seed_alignments: pd.DataFrame) -> None:
     fact = facts[facts["sentences"].map(lambda s: third in s)].iloc[0]
     assert (UNKNOWN_004, sentence_index(seeds, UNKNOWN_004, "once ruled over a third")) in fact["sentences"]
     assert fact["first_group"] == "RT"  # the one dated article reports it too
+    dated = seeds.loc[seeds["published"] != "", "article_id"].tolist()
+    has_date = facts["sentences"].map(lambda members: any(article in dated for article, _ in members))
+    assert has_date.any() and (~has_date).any()
+    assert (facts.loc[has_date, "first_group"] == "RT").all()
+    assert (
+        facts.loc[~has_date, "first_group"].isna().all()
+        and facts.loc[~has_date, "first_published"].isna().all()
+    )
+    by_id = seeds.set_index("article_id")
+    for row in facts.itertuples():  # the representative is one of the fact's articles, groups theirs
+        assert by_id.at[row.article_id, "raw_text"][row.start : row.end] == row.text
+        assert row.article_id in {article for article, _ in row.sentences}
+        assert row.groups == sorted({by_id.at[article, "group"] for article, _ in row.sentences})
     assert facts.attrs["groups"] == sorted(seeds["group"])
     coverage = group_coverage(facts)
     assert len(coverage) == 5
