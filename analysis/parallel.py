@@ -178,8 +178,11 @@ def _unpickled(func: Callable[..., R], data: bytes, **shared: Any) -> R:
 
 
 def _pickled(func: Callable[..., R], batch: list, **shared: Any) -> bytes:
-    """``func(batch, **shared)`` pickled, to travel back to the client as one bytes object."""
-    return pickle.dumps(func(batch, **shared), protocol=pickle.HIGHEST_PROTOCOL)
+    """``func(batch, **shared)`` pickled, to travel back to the client as one bytes object; the
+    worker then gives back what the work freed, so it does not stay under the next chunk's."""
+    result = pickle.dumps(func(batch, **shared), protocol=pickle.HIGHEST_PROTOCOL)
+    return_freed_memory()
+    return result
 
 
 def reduce_chunks(
