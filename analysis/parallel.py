@@ -282,8 +282,8 @@ def return_freed_memory() -> None:
     glibc keeps freed blocks of up to 32 MB for reuse, and chunk results merged into one array leave
     them between live data, where they are never returned: after tokenizing 100,000 articles, 600 MB
     the process no longer used. Dask's documentation gives the same remedy for its workers
-    ("Memory not released back to the OS"). Elsewhere than glibc this does nothing. Arrow's own
-    allocator (mimalloc) keeps freed memory too: after loading 20,000 articles, 115 MB.
+    ("Memory not released back to the OS"); elsewhere than glibc that part does nothing. Arrow's
+    own allocator (mimalloc) keeps freed memory too: after loading 20,000 articles, 115 MB.
     """
     pa.default_memory_pool().release_unused()
     with suppress(OSError, AttributeError, TypeError):

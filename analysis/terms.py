@@ -151,8 +151,9 @@ def _sentence_starts(tokens: CorpusTokens) -> np.ndarray:
 
 def _term_names(term_codes: np.ndarray, types: list[str]) -> pd.arrays.ArrowStringArray:
     """The term of each (sorted) code, as Arrow strings joined in C a block at a time: 100,000
-    articles have 12 million distinct terms, 1.1 GB as Python strings and 0.3 GB in Arrow. A token
-    is word characters, never a lone surrogate, so UTF-8 (Arrow) holds every name."""
+    articles have 12 million distinct terms, and as Python strings the 2.9 million of 20,000
+    articles took 195 MB more. A token is word characters, never a lone surrogate, so UTF-8
+    (Arrow) holds every name."""
     words = pa.array(types, type=pa.large_string())
     n_unigrams = int(np.searchsorted(term_codes, len(types)))  # a bigram's code is at least V
     blocks = [words.take(term_codes[:n_unigrams])]
