@@ -25,7 +25,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import parallel
-from analysis.cleaning import clean_article, has_visible_text, text_to_raw
+from analysis.cleaning import clean_article, has_visible_text, text_to_raw, texts_to_raw
 from analysis.text import corpus_tokens, token_rules
 
 UNKNOWN = "unknown"
@@ -624,15 +624,16 @@ def raw_span(corpus: pd.DataFrame, article_id: str, start: int, end: int) -> tup
 
 
 def to_raw_offsets(corpus: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``rows`` (``article_id, start, end`` into ``text``) with offsets into ``raw_text``."""
-    maps = dict(zip(corpus["article_id"], corpus["offset_map"], strict=True))
-    spans = [
-        text_to_raw(maps[a], s, e)
-        for a, s, e in zip(rows["article_id"], rows["start"], rows["end"], strict=True)
-    ]
+    """A copy of ``rows`` (``article_id, start, end`` into ``text``) with offsets into ``raw_text``,
+    mapped all at once (:func:`~analysis.cleaning.texts_to_raw`)."""
+    positions = pd.Index(corpus["article_id"]).get_indexer(rows["article_id"])
+    if (positions < 0).any():
+        missing = sorted(set(rows["article_id"][positions < 0]))
+        raise KeyError(f"articles not in the corpus: {', '.join(map(str, missing))}")
     out = rows.copy()
-    out["start"] = [s for s, _ in spans]
-    out["end"] = [e for _, e in spans]
+    out["start"], out["end"] = texts_to_raw(
+        corpus["offset_map"].to_numpy(), positions, rows["start"], rows["end"]
+    )
     return out
 
 

@@ -80,8 +80,22 @@ def test_raw_span_points_at_the_same_words(seeds) -> None:
     mapped = to_raw_offsets(seeds, rows)
     raw = seeds.loc[1, "raw_text"]
     assert raw[mapped.loc[0, "start"] : mapped.loc[0, "end"]] == seeds.loc[1, "text"][:9] == "More than"
+    many = pd.DataFrame(  # every article, spans in no order, one repeated: each as raw_span maps it
+        [
+            (a, s, s + n)
+            for a, t in zip(seeds["article_id"], seeds["text"], strict=True)
+            for s, n in ((len(t) // 2, 7), (3, 12), (3, 12))
+        ]
+    )
+    many.columns = ["article_id", "start", "end"]
+    mapped = to_raw_offsets(seeds, many)
+    assert [tuple(r) for r in mapped[["start", "end"]].to_numpy()] == [
+        raw_span(seeds, a, s, e) for a, s, e in many.itertuples(index=False)
+    ]
     with pytest.raises(KeyError, match="no article"):
         raw_span(seeds, "nope", 0, 1)
+    with pytest.raises(KeyError, match="nope"):
+        to_raw_offsets(seeds, pd.DataFrame({"article_id": ["nope"], "start": [0], "end": [1]}))
 
 
 def test_cleaning_log_offsets_point_into_raw_text(seeds) -> None:
