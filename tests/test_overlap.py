@@ -288,14 +288,41 @@ def test_blocking_keeps_a_feature_whose_tail_is_exactly_at_the_threshold_in_any_
     assert prefix.nnz == 2 * rows  # the first two features of every row; the last alone is below
 
 
+@pytest.mark.parametrize("min_shared", [2, 3])
+def test_blocking_pairs_are_exactly_those_sharing_enough_features(monkeypatch, min_shared: int) -> None:
+    """The index of feature pairs proposes every pair of sentences sharing ``min_shared`` blocking
+    features and no other, whatever the block and however many parts it is built in: checked
+    against counting the shared features of every pair of 400 random sentences."""
+    rng = np.random.default_rng(min_shared)
+    blocking = sparse.random(400, 60, density=0.08, random_state=rng, format="csr")
+    blocking.data[:] = 1.0
+    shared = (blocking @ blocking.T).toarray()
+    expected = {(a, b) for a, b in zip(*np.nonzero(shared >= min_shared), strict=True) if a < b}
+    assert len(expected) > 100
+    for part in (overlap._PAIR_INDEX_PART, 13):
+        monkeypatch.setattr(overlap, "_PAIR_INDEX_PART", part)
+        index = overlap._pair_index(blocking)
+        for first, last in ((0, 400), (0, 137), (137, 400), (399, 400)):
+            a, b = overlap._block_pairs(index, first, last, min_shared)
+            in_block = {(a, b) for a, b in expected if first <= a < last}
+            assert set(zip(a.tolist(), b.tolist(), strict=True)) == in_block
+            assert np.array_equal(np.lexsort((b, a)), np.arange(len(a)))  # ordered by a, then b
+
+
+def test_alignment_needs_two_shared_features(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="min_shared must be 2 or more, not 1"):
+        align_sentences(make_corpus(tmp_path, INVENTED), min_shared=1)
+
+
 def test_alignments_do_not_depend_on_how_the_work_is_cut(planted, monkeypatch) -> None:
     """Blocks of sentences, slices of pairs scored at once, the tree of merges of the blocks' best
-    matches and the blocks sharing a transposed index bound memory and time at scale; cut small
-    (blocks of 50 sentences, 3 blocks per transposed index, 3 pairs at a time) they change nothing."""
+    matches and the parts in which the index of feature pairs is built bound memory and time at
+    scale; cut small (blocks of 50 sentences, parts of 7 feature pairs, 3 pairs at a time) they
+    change nothing."""
     corpus, _ = planted
     at_once = align_sentences(corpus)
     monkeypatch.setattr(overlap, "ALIGN_BLOCK_ROWS", 50)
-    monkeypatch.setattr(overlap, "_BLOCKS_PER_TRANSPOSE", 3)
+    monkeypatch.setattr(overlap, "_PAIR_INDEX_PART", 7)
     monkeypatch.setattr(overlap, "_PAIR_BLOCK", 3)
     merges = []
     merge = overlap._merge_best
