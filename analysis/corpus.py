@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import parallel
 from analysis.cleaning import clean_article, has_visible_text, text_to_raw, texts_to_raw
-from analysis.text import corpus_tokens, token_rules
+from analysis.text import corpus_tokens
 
 UNKNOWN = "unknown"
 TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
@@ -732,40 +732,24 @@ def group_sizes(corpus: pd.DataFrame) -> pd.DataFrame:
 
 def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFrame:
     """Real examples of each tokenization rule: the words in the text, the token they became, and
-    where they stand (offsets into ``raw_text``). The most frequent distinct cases come first."""
-    articles = list(zip(corpus["article_id"], corpus["text"], corpus["offset_map"], strict=True))
-    found: dict[tuple[str, str], list] = {}
-    for uses in parallel.map_chunks(_rule_uses, articles, label="tokenization rules"):
-        for case, (occurrences, *first_use) in uses.items():
-            if case in found:  # an earlier chunk holds the first use
-                found[case][0] += occurrences
-            else:
-                found[case] = [occurrences, *first_use]
-    columns = ["rule", "words", "token", "occurrences", "article_id", "start", "end"]
-    table = pd.DataFrame(
-        [
-            (rule, words, token, occurrences, *place)
-            for (rule, words), (occurrences, token, *place) in found.items()
-        ],
-        columns=columns,
+    where they stand (offsets into ``raw_text``). The most frequent distinct cases come first.
+    Counted while the corpus is tokenized (:func:`~analysis.text.corpus_tokens`), not by a pass of its own."""
+    uses = corpus_tokens(corpus["text"]).rule_uses
+    ranked = uses.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
+    table = ranked.groupby("rule", sort=True).head(per_rule).reset_index(drop=True)
+    article = table["article"].to_numpy()
+    start, end = texts_to_raw(corpus["offset_map"], article, table["start"], table["end"])
+    return pd.DataFrame(
+        {
+            "rule": table["rule"],
+            "words": table["words"],
+            "token": table["token"],
+            "occurrences": table["occurrences"],
+            "article_id": corpus["article_id"].to_numpy()[article],
+            "start": start,
+            "end": end,
+        }
     )
-    ranked = table.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
-    return ranked.groupby("rule", sort=True).head(per_rule).reset_index(drop=True)
-
-
-def _rule_uses(articles: list[tuple[str, str, object]]) -> dict[tuple[str, str], list]:
-    """Each distinct case ``(rule, words)`` of a tokenization rule in ``(article_id, text,
-    offset_map)`` articles: ``[occurrences, token, article_id, start, end]`` of its first use.
-    Counted here, so a chunk sends back its distinct cases, not every use (millions at scale)."""
-    uses: dict[tuple[str, str], list] = {}
-    for article_id, text, offset_map in articles:
-        for rule, token in token_rules(text):
-            case = (rule, text[token.start : token.end])
-            if case in uses:
-                uses[case][0] += 1
-            else:
-                uses[case] = [1, token.token, article_id, *text_to_raw(offset_map, token.start, token.end)]
-    return uses
 
 
 def describe_corpus(corpus: pd.DataFrame, path: str) -> pd.Series:

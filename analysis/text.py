@@ -28,14 +28,16 @@ from __future__ import annotations
 import csv
 import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, compress, count, islice, repeat
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.parallel import content_key, map_chunks, return_freed_memory
@@ -343,15 +345,24 @@ def _no_clause_break(gap: str) -> bool:
 
 
 def _line_tokens(
-    text: str, offset: int, table: AliasTable, surnames: dict[str, str], with_spans: bool, line: str
+    text: str,
+    offset: int,
+    table: AliasTable,
+    surnames: dict[str, str],
+    with_spans: bool,
+    line: str,
+    words: list[list[str]] | None = None,
 ) -> list:
     """Tokens of one sentence (``line`` is the whole line it stands on, to tell a shouted line):
-    plain strings, or :class:`Token` with spans when ``with_spans``."""
+    plain strings, or :class:`Token` with spans when ``with_spans``. The words the pattern matched
+    are appended to ``words`` when given."""
     if with_spans:
         parts = _TOKEN_SPLIT_RE.split(text)  # gap, surface, gap, ..., gap
         surfaces = parts[1::2]
     else:
         surfaces = _TOKEN_RE.findall(text)
+    if words is not None:
+        words.append(surfaces)
     # Fast path, mostly at C speed: no alias can start here and no surname is known in it.
     tokens = list(map(table.defaults.get, surfaces))
     if None in tokens:
@@ -405,7 +416,7 @@ def _with_spans(tokens: list[str], parts: list[str], offset: int, apostrophes: b
 
 
 def _spanned_sentences(
-    text: str, with_spans: bool, aliases: AliasTable | None
+    text: str, with_spans: bool, aliases: AliasTable | None, words: list[list[str]] | None = None
 ) -> Iterator[tuple[tuple[int, int], list]]:
     """Each sentence of :func:`sentences` as its span and its tokens, read lazily: a name never runs
     across a sentence boundary, and a surname resolves to the full name given in any earlier sentence."""
@@ -416,17 +427,22 @@ def _spanned_sentences(
         for start, end in _line_sentences(line, 0):
             yield (
                 (offset + start, offset + end),
-                _line_tokens(line[start:end], offset + start, table, surnames, with_spans, line),
+                _line_tokens(line[start:end], offset + start, table, surnames, with_spans, line, words),
             )
         offset += len(line) + 1
 
 
 def _sentence_tokens(
-    text: str, with_spans: bool, aliases: AliasTable | None, bounds: list[tuple[int, int]] | None = None
+    text: str,
+    with_spans: bool,
+    aliases: AliasTable | None,
+    bounds: list[tuple[int, int]] | None = None,
+    words: list[list[str]] | None = None,
 ) -> list[list]:
-    """Tokens per sentence of :func:`sentences`, whose spans are appended to ``bounds`` when given."""
+    """Tokens per sentence of :func:`sentences`, whose spans are appended to ``bounds`` when given,
+    and the words each sentence's tokens were made of to ``words``."""
     out: list[list] = []
-    for span, tokens in _spanned_sentences(text, with_spans, aliases):
+    for span, tokens in _spanned_sentences(text, with_spans, aliases, words):
         out.append(tokens)
         if bounds is not None:
             bounds.append(span)
@@ -493,6 +509,7 @@ class CorpusTokens:
     sentence_bounds: np.ndarray  # sentence s is ids[sentence_bounds[s] : sentence_bounds[s + 1]]
     article_sentences: np.ndarray  # article a has sentences article_sentences[a] : article_sentences[a + 1]
     sentence_spans: np.ndarray  # (start, end) of sentence s in its article's text, as sentences() gives
+    rule_uses: pd.DataFrame  # each distinct case of a rule of token_rules(): see _RuleUses
 
     @property
     def article_bounds(self) -> np.ndarray:
@@ -505,23 +522,109 @@ class CorpusTokens:
         return np.repeat(np.arange(len(self.article_sentences) - 1), np.diff(self.article_sentences))
 
 
-def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, list[int], list[int], np.ndarray]:
+def _tokenize_chunk(texts: list[str]) -> tuple[list[str], np.ndarray, list[int], list[int], np.ndarray, dict]:
     """One chunk's distinct tokens (in order of first use), its token codes into them, its sentence
-    and article sizes, and its sentence spans. Codes are taken article by article, so the chunk's
-    token strings are never all held at once (3 million of them in 5,000 articles)."""
+    and article sizes, its sentence spans and its :class:`_RuleUses`. Codes are taken article by
+    article, so the chunk's token strings are never all held at once (3 million of them in 5,000
+    articles)."""
     bounds: list[tuple[int, int]] = []
     codes: dict[str, int] = {}
     ids = array("i")
     sentence_lengths: list[int] = []
     article_sizes: list[int] = []
-    for text in texts:
-        sentences = _sentence_tokens(text, False, None, bounds)
+    rules = _RuleUses()
+    for article, text in enumerate(texts):
+        first = len(bounds)
+        words: list[list[str]] = []
+        sentences = _sentence_tokens(text, False, None, bounds, words)
         for sentence in sentences:
             ids.extend([codes.setdefault(token, len(codes)) for token in sentence])
             sentence_lengths.append(len(sentence))
         article_sizes.append(len(sentences))
+        rules.count(article, text, sentences, words, bounds[first:])
     spans = np.array(bounds, dtype=np.int64).reshape(-1, 2)
-    return list(codes), np.frombuffer(ids, dtype=np.int32), sentence_lengths, article_sizes, spans
+    ids_array = np.frombuffer(ids, dtype=np.int32)
+    return list(codes), ids_array, sentence_lengths, article_sizes, spans, rules.cases
+
+
+class _RuleCache(dict):
+    """The rule of :func:`token_rules` for ``(word as matched, token)``, "" for none; worked out the
+    first time a pair is asked for."""
+
+    def __missing__(self, pair: tuple[str, str]) -> str:
+        word, token = pair
+        trim = _possessive_length(word)
+        rule = self[pair] = _token_rule(word[: len(word) - trim], token, trim > 0) or ""
+        return rule
+
+
+def _one_for_one(words: list[str], tokens: list[str]) -> bool:
+    """Whether ``tokens`` were made one from each of ``words`` (no name of several words), none a
+    dotted acronym: then a word's rule is a matter of the word and its token alone."""
+    return len(words) == len(tokens) and "." not in "".join(words)
+
+
+class _RuleUses:
+    """The uses of the rules of :func:`token_rules` in a chunk's articles, counted while they are
+    tokenized: each distinct case ``(rule, words)`` as ``[occurrences, token, article, start, end]``
+    of its first use (offsets into the article's text). Counted from the tokens and the words the
+    chunk's tokenizing made anyway, not by tokenizing every article again with offsets: notebook
+    01's tables took 158 s of the 938 at 100,000 articles, 90 of them that second pass.
+
+    An article whose words are its tokens one for one (no name of several words) is read from its
+    words: a possessive was dropped where a word ends in "'s". Any other article, and one with a
+    dotted acronym (after which an "'s" stands apart), is read as :func:`token_rules` reads it, a
+    sentence at a time, tokenized again on its own with offsets where it is not one for one."""
+
+    def __init__(self) -> None:
+        self.cases: dict[tuple[str, str], list] = {}
+        self._rules = _RuleCache()
+
+    def count(
+        self, article: int, text: str, sentences: list[list[str]], words: list[list[str]], spans: list
+    ) -> None:
+        """Count the rule uses of one article: its tokens, words and spans per sentence."""
+        all_words, all_tokens = list(chain.from_iterable(words)), list(chain.from_iterable(sentences))
+        if _one_for_one(all_words, all_tokens):
+            self._count_words(article, text, [len(w) for w in words], spans, all_words, all_tokens)
+            return
+        norm = normalise(text)
+        for span, tokens, sentence_words in zip(spans, sentences, words, strict=True):
+            if _one_for_one(sentence_words, tokens):
+                self._count_words(article, norm, [len(tokens)], [span], sentence_words, tokens)
+                continue
+            for token, spanned in zip(tokens, lone_sentence_token_spans(norm, *span), strict=True):
+                start, end = spanned.start, spanned.end
+                rule = _token_rule(norm[start:end], token, norm[end : end + 2] in _POSSESSIVE)
+                if rule is not None:
+                    self._add(rule, norm[start:end], token, article, start, end)
+
+    def _count_words(
+        self, article: int, text: str, lengths: list[int], spans: list, words: list[str], tokens: list[str]
+    ) -> None:
+        """Count the rule uses of sentences read word for word (``lengths`` words each, at ``spans`` of
+        ``text``); a case's first use is found in its sentence by the tokenizer's pattern."""
+        rules = list(map(self._rules.__getitem__, zip(words, tokens, strict=True)))  # in C for known words
+        sentence_starts = list(accumulate(lengths, initial=0))
+        norm = None
+        for i in compress(count(), rules):
+            rule, word = rules[i], words[i]
+            surface = word[: len(word) - _possessive_length(word)]
+            case = self.cases.get((rule, surface))
+            if case is not None:
+                case[0] += 1
+                continue
+            norm = normalise(text) if norm is None else norm
+            k = bisect_right(sentence_starts, i) - 1
+            match = next(islice(_TOKEN_RE.finditer(norm, *spans[k]), i - sentence_starts[k], None))
+            self._add(rule, surface, tokens[i], article, match.start(), match.start() + len(surface))
+
+    def _add(self, rule: str, surface: str, token: str, article: int, start: int, end: int) -> None:
+        case = self.cases.get((rule, surface))
+        if case is None:
+            self.cases[(rule, surface)] = [1, token, article, start, end]
+        else:
+            case[0] += 1
 
 
 _LAST_TOKENS: dict[bytes, CorpusTokens] = {}
@@ -549,11 +652,17 @@ def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusToken
     sentence_lengths: list[int] = []
     article_counts: list[int] = []
     spans: list[np.ndarray] = [np.zeros((0, 2), dtype=np.int64)]
-    for uniques, codes, lengths, counts, chunk_spans in map_chunks(
+    rule_uses: dict[tuple[str, str], list] = {}
+    for uniques, codes, lengths, counts, chunk_spans, chunk_rules in map_chunks(
         _tokenize_chunk, texts, chunk, label="tokenizing"
     ):
         lookup = np.array([vocabulary.setdefault(u, len(vocabulary)) for u in uniques], dtype=np.int32)
         ids.append(lookup[codes] if len(codes) else np.zeros(0, np.int32))
+        for case, (occurrences, token, article, start, end) in chunk_rules.items():
+            if case in rule_uses:  # an earlier chunk holds the first use
+                rule_uses[case][0] += occurrences
+            else:
+                rule_uses[case] = [occurrences, token, article + len(article_counts), start, end]
         sentence_lengths += lengths
         article_counts += counts
         spans.append(chunk_spans)
@@ -563,7 +672,12 @@ def corpus_tokens(texts: Iterable[str], chunk: int | None = None) -> CorpusToken
         sentence_bounds=np.concatenate([[0], np.cumsum(sentence_lengths, dtype=np.int64)]),
         article_sentences=np.concatenate([[0], np.cumsum(article_counts, dtype=np.int64)]),
         sentence_spans=np.concatenate(spans),
+        rule_uses=pd.DataFrame(
+            [(rule, words, *use) for (rule, words), use in rule_uses.items()],
+            columns=["rule", "words", "occurrences", "token", "article", "start", "end"],
+        ).astype({"occurrences": np.int64, "article": np.int64, "start": np.int64, "end": np.int64}),
     )
+    del rule_uses
     del ids
     for kept in (tokens.ids, tokens.sentence_bounds, tokens.article_sentences, tokens.sentence_spans):
         kept.flags.writeable = False

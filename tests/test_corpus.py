@@ -9,6 +9,7 @@ import pytest
 
 from analysis import corpus as corpus_module
 from analysis import parallel
+from analysis import text as text_module
 from analysis.corpus import (
     MAX_WARNINGS_PER_PROBLEM,
     CorpusError,
@@ -158,6 +159,7 @@ def test_tokenization_examples_are_the_most_frequent_cases_at_their_first_use(se
             token, article_id, span = first_use[(rule, words)]
             expected.append((rule, words, token, -minus_count, article_id))
     monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 2)  # three chunks: cases merged across them
+    monkeypatch.setattr(text_module, "_LAST_TOKENS", {})  # tokenized here, not taken from an earlier test
     table = tokenization_examples(seeds)
     assert [
         tuple(row) for row in table[["rule", "words", "token", "occurrences", "article_id"]].to_numpy()
@@ -167,6 +169,7 @@ def test_tokenization_examples_are_the_most_frequent_cases_at_their_first_use(se
     for row in table.itertuples():  # each example points at its words in the raw text
         assert raw[row.article_id][row.start : row.end].replace("\u2019", "'") == row.words
     monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 5_000)
+    monkeypatch.setattr(text_module, "_LAST_TOKENS", {})
     assert tokenization_examples(seeds).equals(table)
 
 

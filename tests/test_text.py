@@ -18,6 +18,7 @@ from analysis.text import (
     sentence_token_spans_and_bounds,
     sentence_tokens,
     sentences,
+    token_rules,
     token_spans,
     tokenize,
     trie_pattern,
@@ -244,6 +245,35 @@ def test_corpus_tokens_keep_each_article_s_sentences_tokens_and_spans(seeds) -> 
         for s in range(first, last):
             in_sentence = tokens.ids[tokens.sentence_bounds[s] : tokens.sentence_bounds[s + 1]]
             assert [tokens.vocabulary[i] for i in in_sentence] == sentence_tokens(text)[s - first]
+
+
+RULE_TRAPS = [
+    "The U.S.'s envoy met the U.S.-backed SDF. Al-Baghdadi's men left; a.m.'s raid, ab.c.'s end.",
+    "ISLAMIC STATE'S LAST STAND\n\nThe Islamic State's fighters, IS and Daesh, held 6,500 km. "
+    "Abu Bakr al-Baghdadi spoke. Baghdadi's aides fled. Trump's envoy's 2.5 hours. US or us?",
+    "Kurdish-led forces said: \u201cWe took 1,000 prisoners\u2019 weapons.\u201d #Baghouz @SDF's post.",
+]
+
+
+def test_rule_uses_counted_while_tokenizing_are_those_of_token_rules(seeds, monkeypatch) -> None:
+    """Every distinct case of every rule, its count and its first use (article and offsets), as
+    token_rules() finds them article by article: on the seeds and on words that take the slower
+    ways (names of several words, dotted acronyms before "'s", surnames, shouted lines)."""
+    texts = [*seeds["text"], *RULE_TRAPS]
+    expected: dict[tuple[str, str], list] = {}
+    for article, text in enumerate(texts):
+        for rule, token in token_rules(text):
+            case = (rule, text[token.start : token.end].replace("\u2019", "'"))
+            if case in expected:
+                expected[case][0] += 1
+            else:
+                expected[case] = [1, token.token, article, token.start, token.end]
+    monkeypatch.setattr(text_module, "_LAST_TOKENS", {})
+    found = corpus_tokens(texts, chunk=3).rule_uses
+    assert {(rule, words): use for rule, words, *use in found.itertuples(index=False)} == expected
+    slower_ways = {"alias", "possessive dropped", "acronym dots dropped", "capitals lower-cased"}
+    assert slower_ways <= set(found["rule"])
+    assert len(found) == len(expected) > 40
 
 
 def test_the_tokens_of_the_same_texts_are_computed_once(seeds, monkeypatch) -> None:
