@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import hashlib
 import os
 import pickle
@@ -112,10 +113,25 @@ def map_chunks(
     shared = dict(shared or {})
     head, batches = _read_ahead(items, size)
     if len(head) < 2:
-        yield from (func(batch, **shared) for batch in head)
+        yield from (_work(func, batch, **shared) for batch in head)
         return
     return_freed_memory()
     yield from progress(_results(func, batches, shared, client()), label, _count(items, size))
+
+
+def _work(func: Callable[..., R], batch: list, **shared: Any) -> R:
+    """``func(batch, **shared)`` with Python's cycle collector paused. The per-article work makes
+    millions of small objects (tokens, spans, rows) in no cycle, which the collector scanned again
+    and again: at 5,000 articles in one process it took a third of the time of TF-IDF by article
+    (5.4 -> 3.7 s without it) and a quarter of the framing evidence's. Reference counting still
+    frees them as before; cycles left behind are collected once it runs again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return func(batch, **shared)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _read_ahead(items: Iterable[T], size: int) -> tuple[list[list[T]], Iterator[list[T]]]:
@@ -133,7 +149,7 @@ def _results(
     func: Callable[..., R], batches: Iterable[list], shared: dict[str, Any], dask_client: Client | None
 ) -> Iterator[R]:
     if dask_client is None:
-        yield from (func(batch, **shared) for batch in batches)
+        yield from (_work(func, batch, **shared) for batch in batches)
         return
     ahead: deque = deque()
     limit = _in_flight(dask_client)
@@ -174,7 +190,7 @@ def _submitted(
 
 def _unpickled(func: Callable[..., R], data: bytes, **shared: Any) -> R:
     """``func`` of a batch that :func:`_submitted` sent pickled."""
-    return func(pickle.loads(data), **shared)
+    return _work(func, pickle.loads(data), **shared)
 
 
 def _pickled(func: Callable[..., R], batch: list, **shared: Any) -> bytes:
@@ -206,12 +222,12 @@ def reduce_chunks(
     shared = dict(shared or {})
     head, batches = _read_ahead(items, size)
     if len(head) < 2:
-        return func(head[0], **shared) if head else None
+        return _work(func, head[0], **shared) if head else None
     return_freed_memory()
     batches = progress(batches, label, _count(items, size))
     dask_client = client()
     if dask_client is None:
-        return _tree_fold((func(batch, **shared) for batch in batches), combine)
+        return _tree_fold((_work(func, batch, **shared) for batch in batches), combine)
 
     def submit(earlier: Any, later: Any) -> Any:
         return dask_client.submit(combine, earlier, later, pure=False)

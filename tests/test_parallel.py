@@ -1,5 +1,6 @@
 """The pipeline gives the same answers in this process and on a Dask cluster of 2 workers."""
 
+import gc
 import operator
 
 import numpy as np
@@ -259,3 +260,19 @@ def test_content_key_of_a_table_changes_with_any_value_and_only_then(seeds) -> N
     assert parallel.content_key([(1, 2), (3,)]) != parallel.content_key([(1, 2), (4,)])
     with_missing = pd.Series(["a", None, "b"], dtype="str")
     assert parallel.content_key(with_missing) != parallel.content_key(pd.Series(["a", "", "b"], dtype="str"))
+
+
+def test_chunks_are_worked_with_the_cycle_collector_paused_then_restored() -> None:
+    assert list(parallel.map_chunks(lambda batch: gc.isenabled(), range(6), size=2)) == [False] * 3
+    collecting = parallel.reduce_chunks(lambda batch: [gc.isenabled()], operator.add, range(6), size=2)
+    assert collecting == [False] * 3
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        list(parallel.map_chunks(lambda batch: 1 / 0, range(4), size=2))
+    assert gc.isenabled()
+    gc.disable()  # a caller's choice is kept
+    try:
+        assert list(parallel.map_chunks(len, range(4), size=2)) == [2, 2]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
