@@ -770,7 +770,9 @@ class _PairIndex:
     two sentences that share ``k`` blocking features meet in ``C(k, 2)`` groups, and in none when
     they share fewer than two. Pairs sharing one feature only, by far the most (141 million against
     2.7 million sharing two or more at 20,000 articles), are never looked at: a sparse product of
-    the blocking matrix with itself counted every one of them (7.0 s of the 7.9 s of the blocks)."""
+    the blocking matrix with itself counted every one of them. At 20,000 articles in one process the
+    candidate pairs took 7.0 s that way, 0.9 s from the index (built in 2.2 s); at 100,000 on two
+    workers the alignment stage took 133 s rather than 226."""
 
     members: np.ndarray  # the sentences of each group, in order, the groups one after another
     group_end: np.ndarray  # for each member, where its group ends in ``members``
@@ -782,7 +784,7 @@ class _PairIndex:
         return self.by_sentence[self.sentence_start[first] : self.sentence_start[last]]
 
 
-_PAIR_INDEX_PART = 5_000_000  # feature pairs sorted at a time: 200 MB of arrays at once
+_PAIR_INDEX_PART = 5_000_000  # feature pairs sorted at a time, in arrays of some 40 bytes a pair
 
 
 def _pair_index(prefix: sparse.csr_matrix) -> _PairIndex:
