@@ -574,7 +574,8 @@ class _RuleUses:
     Counting makes the tokenizing itself slower (1.66 -> 2.62 s for 2,000 generated articles), which
     every kernel that tokenizes pays once.
 
-    An article whose words are its tokens one for one (see :func:`_one_for_one`) is read from its
+    An article whose words are its tokens one for one (see :func:`_one_for_one`) and whose text has
+    no typographic quote, space or hyphen (the words as written are those matched) is read from its
     words: a possessive was dropped where a word ends in "'s". Any other article is read a sentence
     at a time, such sentences the same way and the rest as :func:`token_rules` reads them, tokenized
     again on their own with offsets."""
@@ -587,29 +588,29 @@ class _RuleUses:
         self, article: int, text: str, sentences: list[list[str]], words: list[list[str]], spans: list
     ) -> None:
         """Count the rule uses of one article: its tokens, words and spans per sentence."""
-        all_words, all_tokens = list(chain.from_iterable(words)), list(chain.from_iterable(sentences))
-        if _one_for_one(all_words, all_tokens):
-            self._count_words(article, text, [len(w) for w in words], spans, all_words, all_tokens)
-            return
         norm = normalise(text)
-        for span, tokens, sentence_words in zip(spans, sentences, words, strict=True):
-            if _one_for_one(sentence_words, tokens):
-                self._count_words(article, norm, [len(tokens)], [span], sentence_words, tokens)
+        all_words, all_tokens = list(chain.from_iterable(words)), list(chain.from_iterable(sentences))
+        if norm == text and _one_for_one(all_words, all_tokens):
+            self._count_words(article, norm, [len(w) for w in words], spans, all_words, all_tokens)
+            return
+        for (start, end), tokens, sentence_words in zip(spans, sentences, words, strict=True):
+            if norm[start:end] == text[start:end] and _one_for_one(sentence_words, tokens):
+                self._count_words(article, norm, [len(tokens)], [(start, end)], sentence_words, tokens)
                 continue
-            for token, spanned in zip(tokens, lone_sentence_token_spans(norm, *span), strict=True):
-                start, end = spanned.start, spanned.end
-                rule = _token_rule(norm[start:end], token, norm[end : end + 2] in _POSSESSIVE)
-                if rule is not None:
-                    self._add(rule, norm[start:end], token, article, start, end)
+            for token, spanned in zip(tokens, lone_sentence_token_spans(norm, start, end), strict=True):
+                first, last = spanned.start, spanned.end
+                rule = _token_rule(norm[first:last], token, norm[last : last + 2] in _POSSESSIVE)
+                if rule is not None:  # the words as written: "won\u2019t", not "won't"
+                    self._add(rule, text[first:last], token, article, first, last)
 
     def _count_words(
-        self, article: int, text: str, lengths: list[int], spans: list, words: list[str], tokens: list[str]
+        self, article: int, norm: str, lengths: list[int], spans: list, words: list[str], tokens: list[str]
     ) -> None:
         """Count the rule uses of sentences read word for word (``lengths`` words each, at ``spans`` of
-        ``text``); a case's first use is found in its sentence by the tokenizer's pattern."""
+        ``norm``, their normalised text, here the same as the clean text); a case's first use is found
+        in its sentence by the tokenizer's pattern."""
         rules = list(map(self._rules.__getitem__, zip(words, tokens, strict=True)))  # in C for known words
         sentence_starts = list(accumulate(lengths, initial=0))
-        norm = None
         for i in compress(count(), rules):
             rule, word = rules[i], words[i]
             surface = word[: len(word) - _possessive_length(word)]
@@ -617,7 +618,6 @@ class _RuleUses:
             if case is not None:
                 case[0] += 1
                 continue
-            norm = normalise(text) if norm is None else norm
             k = bisect_right(sentence_starts, i) - 1
             match = next(islice(_TOKEN_RE.finditer(norm, *spans[k]), i - sentence_starts[k], None))
             self._add(rule, surface, tokens[i], article, match.start(), match.start() + len(surface))

@@ -252,6 +252,7 @@ RULE_TRAPS = [
     "ISLAMIC STATE'S LAST STAND\n\nThe Islamic State's fighters, IS and Daesh, held 6,500 km. "
     "Abu Bakr al-Baghdadi spoke. Baghdadi's aides fled. Trump's envoy's 2.5 hours. US or us?",
     "Kurdish-led forces said: \u201cWe took 1,000 prisoners\u2019 weapons.\u201d #Baghouz @SDF's post.",
+    "The US\u2010backed SDF\u2019s fighters won\u2019t stop, Kurdish\u2011led units said. ISIS\u2019s end.",
 ]
 
 
@@ -263,7 +264,7 @@ def test_rule_uses_counted_while_tokenizing_are_those_of_token_rules(seeds, monk
     expected: dict[tuple[str, str], list] = {}
     for article, text in enumerate(texts):
         for rule, token in token_rules(text):
-            case = (rule, text[token.start : token.end].replace("\u2019", "'"))
+            case = (rule, text[token.start : token.end])  # the words as written
             if case in expected:
                 expected[case][0] += 1
             else:
