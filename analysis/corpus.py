@@ -738,7 +738,7 @@ def tokenization_examples(corpus: pd.DataFrame, per_rule: int = 3) -> pd.DataFra
     ranked = uses.sort_values(["rule", "occurrences", "words"], ascending=[True, False, True], kind="stable")
     table = ranked.groupby("rule", sort=True).head(per_rule).reset_index(drop=True)
     article = table["article"].to_numpy()
-    start, end = texts_to_raw(corpus["offset_map"], article, table["start"], table["end"])
+    start, end = texts_to_raw(corpus["offset_map"].to_numpy(), article, table["start"], table["end"])
     return pd.DataFrame(
         {
             "rule": table["rule"],

@@ -171,6 +171,8 @@ def test_tokenization_examples_are_the_most_frequent_cases_at_their_first_use(se
     monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 5_000)
     monkeypatch.setattr(text_module, "_LAST_TOKENS", {})
     assert tokenization_examples(seeds).equals(table)
+    for row in tokenization_examples(seeds.iloc[::-1]).itertuples():  # an index not 0, 1, 2...
+        assert raw[row.article_id][row.start : row.end].replace("\u2019", "'") == row.words
 
 
 def test_trailer_names_the_outlet_without_metadata(tmp_path: Path) -> None:
