@@ -259,7 +259,8 @@ RULE_TRAPS = [
 def test_rule_uses_counted_while_tokenizing_are_those_of_token_rules(seeds, monkeypatch) -> None:
     """Every distinct case of every rule, its count and its first use (article and offsets), as
     token_rules() finds them article by article: on the seeds and on words that take the slower
-    ways (names of several words, dotted acronyms before "'s", surnames, shouted lines)."""
+    ways (names of several words, dotted acronyms before "'s", surnames, shouted lines, typographic
+    apostrophes and hyphens, whose words are given as written)."""
     texts = [*seeds["text"], *RULE_TRAPS]
     expected: dict[tuple[str, str], list] = {}
     for article, text in enumerate(texts):
