@@ -32,7 +32,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, compress, count, islice, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -481,10 +481,14 @@ def lone_sentence_token_spans(
     """The tokens, with offsets, of the sentence at ``start:end`` of ``norm`` (text through
     :func:`normalise`) tokenized on its own. Their number and spans are those it has in its text: what earlier
     sentences change is only the name a bare surname stands for."""
-    line_start, line_end = norm.rfind("\n", 0, start) + 1, norm.find("\n", end)
-    line = norm[line_start : line_end if line_end >= 0 else len(norm)]
     table = load_aliases() if aliases is None else aliases
-    return _line_tokens(norm[start:end], start, table, {}, True, line)
+    return _line_tokens(norm[start:end], start, table, {}, True, _line_around(norm, start, end)[1])
+
+
+def _line_around(norm: str, start: int, end: int) -> tuple[int, str]:
+    """Where the line of ``norm`` holding ``start:end`` starts, and the line."""
+    line_start, line_end = norm.rfind("\n", 0, start) + 1, norm.find("\n", end)
+    return line_start, norm[line_start : line_end if line_end >= 0 else len(norm)]
 
 
 def token_spans(text: str, aliases: AliasTable | None = None) -> list[Token]:
@@ -593,11 +597,15 @@ class _RuleUses:
         if norm == text and _one_for_one(all_words, all_tokens):
             self._count_words(article, norm, [len(w) for w in words], spans, all_words, all_tokens)
             return
+        line_start, line = 0, ""  # the line of the last sentence tokenized again, found once per line
         for (start, end), tokens, sentence_words in zip(spans, sentences, words, strict=True):
             if norm[start:end] == text[start:end] and _one_for_one(sentence_words, tokens):
                 self._count_words(article, norm, [len(tokens)], [(start, end)], sentence_words, tokens)
                 continue
-            for token, spanned in zip(tokens, lone_sentence_token_spans(norm, start, end), strict=True):
+            if not line_start <= start <= end <= line_start + len(line):
+                line_start, line = _line_around(norm, start, end)
+            spanned_tokens = _line_tokens(norm[start:end], start, load_aliases(), {}, True, line)
+            for token, spanned in zip(tokens, spanned_tokens, strict=True):
                 first, last = spanned.start, spanned.end
                 rule = _token_rule(norm[first:last], token, norm[last : last + 2] in _POSSESSIVE)
                 if rule is not None:  # the words as written: "won\u2019t", not "won't"
@@ -611,6 +619,7 @@ class _RuleUses:
         in its sentence by the tokenizer's pattern."""
         rules = list(map(self._rules.__getitem__, zip(words, tokens, strict=True)))  # in C for known words
         sentence_starts = list(accumulate(lengths, initial=0))
+        matched, matches = -1, []  # the words of sentence ``matched`` as matches, found once
         for i in compress(count(), rules):
             rule, word = rules[i], words[i]
             surface = word[: len(word) - _possessive_length(word)]
@@ -619,8 +628,10 @@ class _RuleUses:
                 case[0] += 1
                 continue
             k = bisect_right(sentence_starts, i) - 1
-            match = next(islice(_TOKEN_RE.finditer(norm, *spans[k]), i - sentence_starts[k], None))
-            self._add(rule, surface, tokens[i], article, match.start(), match.start() + len(surface))
+            if k != matched:
+                matched, matches = k, list(_TOKEN_RE.finditer(norm, *spans[k]))
+            start = matches[i - sentence_starts[k]].start()
+            self._add(rule, surface, tokens[i], article, start, start + len(surface))
 
     def _add(self, rule: str, surface: str, token: str, article: int, start: int, end: int) -> None:
         case = self.cases.get((rule, surface))

@@ -278,6 +278,38 @@ def test_rule_uses_counted_while_tokenizing_are_those_of_token_rules(seeds, monk
     assert len(found) == len(expected) > 40
 
 
+def test_rule_uses_match_a_sentence_once_and_find_a_line_once(monkeypatch) -> None:
+    """Counting stays linear in a long article: a sentence of 3,000 distinct figures (3,000 first
+    uses) has its words matched once, not once per use, and a line of 300 sentences each holding a
+    name of two words (each tokenized again with offsets) is found once, not once per sentence.
+    Either way round, the 10 MB article of the hostile corpus took minutes."""
+    figures = " ".join(f"{n:,}" for n in range(1_000, 3_001_000, 1_000)) + "."
+    names = " ".join(["Islamic State fighters fled the town."] * 300)
+    pattern, line_around = text_module._TOKEN_RE, text_module._line_around
+    calls = {"finditer": 0, "line": 0}
+
+    class CountedPattern:
+        def finditer(self, *args: object) -> object:
+            calls["finditer"] += 1
+            return pattern.finditer(*args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(pattern, name)
+
+    def counted_line(*args: object) -> object:
+        calls["line"] += 1
+        return line_around(*args)
+
+    text_module.load_aliases()  # read before counting: reading it matches each alias's words
+    monkeypatch.setattr(text_module, "_TOKEN_RE", CountedPattern())
+    monkeypatch.setattr(text_module, "_line_around", counted_line)
+    cases = text_module._tokenize_chunk([figures])[-1]
+    assert sum(rule == "number kept whole" for rule, _ in cases) == 3_000
+    assert calls["finditer"] == 1
+    assert text_module._tokenize_chunk([names])[-1][("alias", "Islamic State")][0] == 300
+    assert calls["line"] == 1
+
+
 def test_the_tokens_of_the_same_texts_are_computed_once(seeds, monkeypatch) -> None:
     texts = list(seeds["text"])
     first = corpus_tokens(texts)
