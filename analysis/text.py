@@ -72,6 +72,11 @@ _ONE_FOR_ONE = {
     "\u2012": "-",
 }
 _TYPOGRAPHIC = re.compile("[" + "".join(_ONE_FOR_ONE) + "]")
+# Those that can stand inside a token (an apostrophe or a hyphen): elsewhere a word reads the same
+# in the text and in its normalised text.
+_TYPOGRAPHIC_IN_WORDS = re.compile(
+    "[" + "".join(c for c, plain in _ONE_FOR_ONE.items() if plain in "'-") + "]"
+)
 
 
 def normalise(text: str) -> str:
@@ -579,7 +584,7 @@ class _RuleUses:
     every kernel that tokenizes pays once.
 
     An article whose words are its tokens one for one (see :func:`_one_for_one`) and whose text has
-    no typographic quote, space or hyphen (the words as written are those matched) is read from its
+    no typographic apostrophe or hyphen (so its words as written are those matched) is read from its
     words: a possessive was dropped where a word ends in "'s". Any other article is read a sentence
     at a time, such sentences the same way and the rest as :func:`token_rules` reads them, tokenized
     again on their own with offsets."""
@@ -594,12 +599,12 @@ class _RuleUses:
         """Count the rule uses of one article: its tokens, words and spans per sentence."""
         norm = normalise(text)
         all_words, all_tokens = list(chain.from_iterable(words)), list(chain.from_iterable(sentences))
-        if norm == text and _one_for_one(all_words, all_tokens):
+        if not _TYPOGRAPHIC_IN_WORDS.search(text) and _one_for_one(all_words, all_tokens):
             self._count_words(article, norm, [len(w) for w in words], spans, all_words, all_tokens)
             return
         line_start, line = 0, ""  # the line of the last sentence tokenized again, found once per line
         for (start, end), tokens, sentence_words in zip(spans, sentences, words, strict=True):
-            if norm[start:end] == text[start:end] and _one_for_one(sentence_words, tokens):
+            if not _TYPOGRAPHIC_IN_WORDS.search(text, start, end) and _one_for_one(sentence_words, tokens):
                 self._count_words(article, norm, [len(tokens)], [(start, end)], sentence_words, tokens)
                 continue
             if not line_start <= start <= end <= line_start + len(line):
@@ -615,7 +620,7 @@ class _RuleUses:
         self, article: int, norm: str, lengths: list[int], spans: list, words: list[str], tokens: list[str]
     ) -> None:
         """Count the rule uses of sentences read word for word (``lengths`` words each, at ``spans`` of
-        ``norm``, their normalised text, here the same as the clean text); a case's first use is found
+        ``norm``, their normalised text, here the same words as the clean text); a case's first use is found
         in its sentence by the tokenizer's pattern."""
         rules = list(map(self._rules.__getitem__, zip(words, tokens, strict=True)))  # in C for known words
         sentence_starts = list(accumulate(lengths, initial=0))
