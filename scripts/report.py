@@ -76,8 +76,9 @@ def exporter() -> HTMLExporter:
 
 
 def normalise(nb: nbformat.NotebookNode, source_ids: set[str]) -> None:
-    """Drop or fix what changes between runs: papermill and execution timings, widget state, and the
-    random ids of cells the source lacks (papermill's injected cell, ids nbformat draws for old notebooks)."""
+    """Drop or fix what changes between runs: papermill and execution timings, widget state, the
+    random ids of cells the source lacks (papermill's injected cell, ids nbformat draws for old
+    notebooks), and how the kernel cut printed text into pieces (see :func:`merged_streams`)."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for index, cell in enumerate(nb.cells):
@@ -85,6 +86,26 @@ def normalise(nb: nbformat.NotebookNode, source_ids: set[str]) -> None:
         cell.metadata.pop("execution", None)
         if cell.id not in source_ids:
             cell.id = f"cell-{index}"
+        if cell.cell_type == "code":
+            cell.outputs = merged_streams(cell.outputs)
+
+
+def merged_streams(outputs: list) -> list:
+    """Consecutive outputs of one stream (stdout or stderr) as one. The kernel sends printed text in
+    pieces as it flushes, on a timer: a long table printed under load came out in two pieces in one
+    build of notebook 03 and in one piece in the next."""
+    merged: list = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and output.get("output_type") == last.get("output_type") == "stream"
+            and output.get("name") == last.get("name")
+        ):
+            last["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def stable_styler_ids(page: str) -> str:

@@ -71,3 +71,29 @@ def test_make_report_on_a_users_relative_corpus(tmp_path: Path) -> None:
     # Three articles fit every table: nothing is cut, so no "Showing the first ..." line and no CSV of tables.
     assert not (reports / "tables").exists()
     assert not any("Showing the first" in page.read_text(encoding="utf-8") for page in reports.glob("*.html"))
+
+
+def test_printed_text_cut_into_pieces_reads_as_one_output() -> None:
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("report", ROOT / "scripts" / "report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    new = nbformat.v4
+    pieces = [
+        new.new_output("stream", name="stdout", text="a  0.0\n"),
+        new.new_output("stream", name="stdout", text="b  0.1"),
+        new.new_output("stream", name="stderr", text="warning\n"),
+        new.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+        new.new_output("stream", name="stdout", text="after\n"),
+    ]
+    nb = new.new_notebook(cells=[new.new_code_cell("print(table)", id="table", outputs=pieces)])
+    report.normalise(nb, {"table"})
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
+        ("stream", "stdout", "a  0.0\nb  0.1"),
+        ("stream", "stderr", "warning\n"),
+        ("execute_result", None, None),
+        ("stream", "stdout", "after\n"),
+    ]
