@@ -6,15 +6,18 @@ a LocalCluster of ``--workers`` single-threaded workers (unpinned). Each stage p
 its throughput (UTF-8 MB of article text per second) and its memory: each process's peak RSS in
 the stage summed over the process and its workers (an upper bound of what was held at once, as the
 peaks may come at different times), the process's own peak, and the most the process and its
-workers held at once, sampled every 50 ms (a lower bound: a spike between samples is missed). A
-table then shows how each stage's cost grows with the corpus, as the exponent k in time ~
-articles^k between consecutive sizes, and what that predicts for 10^7 articles.
+workers held at once, sampled every 50 ms (a lower bound: a spike between samples is missed); and its
+CPU seconds in the process and in its workers, which tell work done in the process while the
+workers wait from work spread over them. A table then shows how each stage's cost grows with the
+corpus, as the exponent k in time ~ articles^k between consecutive sizes, and what that predicts
+for 10^7 articles.
 """
 
 import argparse
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +33,7 @@ from bench import peak_rss_mb, reset_peak_rss  # noqa: E402  (scripts/ is on the
 SEED = 0
 TARGET = {"articles": 100_000, "seconds": 15 * 60, "peak_mb": 8_000}
 MEMORY_COLUMNS = ("peak_mb", "client_mb", "at_once_mb")
+CPU_COLUMNS = ("client_cpu", "workers_cpu")
 STAGES = ("load", "describe", "tokens", "terms", "figures", "quotes", "framing", "passages", "alignment")
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -178,6 +182,12 @@ class _HeldAtOnce:
         self._thread.join()
 
 
+def _cpu_seconds() -> float:
+    """User and system CPU seconds of this process so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _child(path: Path, workers: int) -> None:
     """Run every stage on the corpus at ``path``; print one JSON line per stage."""
     from contextlib import ExitStack
@@ -205,9 +215,13 @@ def _child(path: Path, workers: int) -> None:
             if client:
                 client.run(reset_peak_rss)
             held.restart()
+            workers_cpu = -sum(client.run(_cpu_seconds).values()) if client else 0.0
+            client_cpu = -_cpu_seconds()
             start = time.perf_counter()
             stage()
             seconds = time.perf_counter() - start
+            client_cpu += _cpu_seconds()
+            workers_cpu += sum(client.run(_cpu_seconds).values()) if client else 0.0
             own = peak_rss_mb()
             peak = own + (sum(client.run(peak_rss_mb).values()) if client else 0)
             row = {
@@ -216,6 +230,8 @@ def _child(path: Path, workers: int) -> None:
                 "peak_mb": peak,
                 "client_mb": own,
                 "at_once_mb": held.highest_mb(),
+                "client_cpu": client_cpu,
+                "workers_cpu": workers_cpu,
             }
             print(json.dumps(row), flush=True)
 
@@ -250,13 +266,15 @@ def _print_run(size: int, where: str, text_mb: float, results: dict[str, dict]) 
             r = results[name]
             print(
                 f"{size:>9,}  {where:>10}  {name:<10}  {r['seconds']:>9.1f}  {text_mb / r['seconds']:>8.2f}  "
-                f"{r['peak_mb']:>11.0f}  {r['client_mb']:>9.0f}  {r['at_once_mb']:>10.0f}"
+                f"{r['peak_mb']:>11.0f}  {r['client_mb']:>9.0f}  {r['at_once_mb']:>10.0f}  "
+                f"{r['client_cpu']:>10.1f}  {r['workers_cpu']:>11.1f}"
             )
     peak, own, at_once = (max((r[k] for r in results.values()), default=0) for k in MEMORY_COLUMNS)
+    client_cpu, workers_cpu = (sum(r[k] for r in results.values()) for k in CPU_COLUMNS)
     rate = text_mb / total if total else 0.0
     print(
         f"{size:>9,}  {where:>10}  {'TOTAL':<10}  {total:>9.1f}  {rate:>8.2f}  {peak:>11.0f}  {own:>9.0f}  "
-        f"{at_once:>10.0f}"
+        f"{at_once:>10.0f}  {client_cpu:>10.1f}  {workers_cpu:>11.1f}"
     )
     if size == TARGET["articles"] and len(results) == len(STAGES):
         fast = total <= TARGET["seconds"]
@@ -300,9 +318,10 @@ def main() -> int:
     print(
         "whole analysis per stage: seconds, MB/s of article text, and RSS in the stage: the sum of the\n"
         "process's and each worker's peak (which may come at different times), the process's own peak,\n"
-        "and the most all of them held at once, sampled every 50 ms\n"
+        "and the most all of them held at once, sampled every 50 ms; then CPU seconds in the process\n"
+        "and in all its workers\n"
         f"{'articles':>9}  {'run on':>10}  {'stage':<10}  {'seconds':>9}  {'MB/s':>8}  {'peak RSS MB':>11}  "
-        f"{'client MB':>9}  {'at once MB':>10}",
+        f"{'client MB':>9}  {'at once MB':>10}  {'client CPU':>10}  {'workers CPU':>11}",
         flush=True,
     )
     one_core: dict[int, dict[str, float]] = {}
