@@ -383,6 +383,39 @@ def test_tfidf_of_groups_of_several_articles_against_scikit_learn(tmp_path) -> N
     assert (table.groupby("group")["rank"].max() == 6).all()
 
 
+def test_group_sums_are_made_once_per_grouping_of_the_counts(tmp_path, monkeypatch) -> None:
+    """TF-IDF by group, keyness and its stability share one summing of the counts by group; the
+    tables are those of counts summed afresh for each; another grouping is summed again."""
+    articles = generate_articles(40, seed=3)
+    articles.loc[[5, 17], "outlet"] = ""
+    corpus = load_corpus(write_corpus(articles, tmp_path / "corpus.jsonl"))
+
+    def tables(counts) -> list[pd.DataFrame]:
+        return [
+            tfidf_terms(corpus, by="article", counts=counts),  # sorts the counts in place, as notebook 02
+            tfidf_terms(corpus, by="group", counts=counts),
+            keyness(corpus, counts=counts),
+            keyness_stability(corpus, counts=counts),
+            tfidf_terms(corpus, by="group", counts=counts),
+        ]
+
+    summed = []
+    real_group_rows = terms_module._group_rows
+    monkeypatch.setattr(
+        terms_module, "_group_rows", lambda groups: summed.append(1) or real_group_rows(groups)
+    )
+    counts = count_terms(corpus["text"])
+    shared = tables(counts)
+    assert len(summed) == 1
+    assert tfidf_terms(corpus, by="group", counts=counts).equals(shared[1])  # asked again, from the kept sums
+    fresh = [table(corpus, counts=count_terms(corpus["text"])) for table in (keyness, keyness_stability)]
+    assert len(summed) == 3
+    assert fresh[0].equals(shared[2]) and fresh[1].equals(shared[3]) and shared[4].equals(shared[1])
+    regrouped = corpus.assign(group=corpus["group"].where(corpus["group"].str.startswith("unknown"), "one"))
+    assert len(keyness(regrouped, counts=counts)) and len(summed) == 4
+    assert keyness(corpus, counts=counts).equals(shared[2]) and len(summed) == 5
+
+
 def test_each_articles_top_terms_are_its_highest_weights_ties_broken_by_term(tmp_path) -> None:
     """The top of each row against sorting all its terms by (weight, term): generated articles
     with many tied weights (terms used once), one shorter than the top and one with no term."""
