@@ -707,8 +707,9 @@ class _GroupModel:
         each at 100,000 articles, in the calling process while the workers waited)."""
         counts = count_terms(corpus["text"]) if counts is None else counts
         groups = corpus["group"]
-        sums = remembered(counts.group_sums, content_key(groups), lambda: _group_sums(groups, counts))
-        return cls(sums[0], sums[1], counts, *sums[2:])
+        kept = remembered(counts.group_sums, content_key(groups), lambda: _group_sums(groups, counts))
+        names, by_group, total, alpha = kept
+        return cls(names, by_group, counts, total, alpha)
 
 
 def _group_sums(groups: pd.Series, counts: TermCounts) -> tuple:
