@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.cleaning import texts_to_raw
 from analysis.corpus import cleaning_log
-from analysis.parallel import reduce_chunks
+from analysis.parallel import collector_paused, reduce_chunks
 from analysis.text import (
     CorpusTokens,
     corpus_tokens,
@@ -1003,6 +1003,7 @@ def _sentence_rows(
 # --- facts ---------------------------------------------------------------------------------------
 
 
+@collector_paused()  # its lists of sentences and groups per fact: 1.6-2.1 -> 1.0-1.2 s at 10,000 articles
 def facts_map(
     alignments: pd.DataFrame,
     corpus: pd.DataFrame,

@@ -277,6 +277,15 @@ def test_content_key_of_a_table_changes_with_any_value_and_only_then(seeds) -> N
     assert parallel.content_key(with_missing) != parallel.content_key(pd.Series(["a", "", "b"], dtype="str"))
 
 
+def test_the_facts_map_is_built_with_the_cycle_collector_paused(seeds, monkeypatch) -> None:
+    collecting = []
+    slices = overlap._slices
+    monkeypatch.setattr(overlap, "_slices", lambda *args: collecting.append(gc.isenabled()) or slices(*args))
+    facts = overlap.facts_map(align_sentences(seeds), seeds)
+    assert len(facts) and collecting and not any(collecting)
+    assert gc.isenabled()
+
+
 def test_chunks_are_worked_with_the_cycle_collector_paused_then_restored() -> None:
     assert list(parallel.map_chunks(lambda batch: gc.isenabled(), range(6), size=2)) == [False] * 3
     collecting = parallel.reduce_chunks(lambda batch: [gc.isenabled()], operator.add, range(6), size=2)
