@@ -46,6 +46,7 @@ from analysis.text import (
     lone_sentence_token_spans,
     normalise,
     sentence_tokens,
+    sentence_word_spans,
     token_spans,
 )
 
@@ -339,7 +340,7 @@ def first_occurrences(
     term in that document and its first occurrence: ``count, article_id, start, end, sentence``.
 
     ``counts`` (:func:`count_terms` of ``corpus["text"]``) is counted when not given. Only the
-    sentence holding each first occurrence is tokenized again, with offsets (see :func:`_first_uses`).
+    sentence holding each first occurrence is read again, for offsets (see :func:`_first_uses`).
     """
     counts = count_terms(corpus["text"]) if counts is None else counts
     # Only the table's terms are looked up: an index over a 100,000-article vocabulary (12 million
@@ -449,8 +450,10 @@ def _first_uses(
     position ``articles[i]`` (``(-1, -1, "")`` where it is -1).
 
     The first use is found in the corpus tokens, as the first position of the term's code in the
-    article; only the sentence holding it is tokenized again, with offsets, on its own (see
-    :func:`~analysis.text.lone_sentence_token_spans`). A table by article once re-read every article.
+    article; only the sentence holding it is read again, for the spans of its words (see
+    :func:`~analysis.text.sentence_word_spans`), or tokenized again on its own when a name of several
+    words makes its words not its tokens (see :func:`~analysis.text.lone_sentence_token_spans`). A
+    table by article once re-read every article.
     Runs of articles are looked up in chunks, on a cluster when there is one.
     """
     tokens = corpus_tokens(corpus["text"])
@@ -511,7 +514,7 @@ def _locate_run(job: _Lookup, is_term: np.ndarray) -> list[tuple[int, tuple[int,
     positions = found["position"].fillna(-1).to_numpy(np.int64)
     sentences = np.searchsorted(job.sentence_bounds, positions, side="right") - 1
     normalised: dict[int, str] = {}
-    tokenized: dict[int, list[Token]] = {}  # by sentence: terms often share one
+    tokenized: dict[int, list[tuple[int, int]]] = {}  # token spans by sentence: terms often share one
     out = []
     for row, name, article, position, width, sentence in zip(
         job.rows.tolist(),
@@ -528,16 +531,20 @@ def _locate_run(job: _Lookup, is_term: np.ndarray) -> list[tuple[int, tuple[int,
             out.append((row, missing[name]))
             continue
         start, end = job.sentence_spans[sentence].tolist()
+        size = int(job.sentence_bounds[sentence + 1] - job.sentence_bounds[sentence])
         if sentence not in tokenized:
             if article not in normalised:
                 normalised[article] = normalise(text)
-            tokenized[sentence] = lone_sentence_token_spans(normalised[article], start, end)
+            spans = sentence_word_spans(normalised[article], start, end)
+            if len(spans) != size:  # a name of several words: its words are not its tokens
+                spans = [token[1:] for token in lone_sentence_token_spans(normalised[article], start, end)]
+            tokenized[sentence] = spans
         spans = tokenized[sentence]
-        if len(spans) != job.sentence_bounds[sentence + 1] - job.sentence_bounds[sentence]:
+        if len(spans) != size:
             out.append((row, _locate(text, offset_map, {name})[name]))  # never seen: the safe way
             continue
         k = position - int(job.sentence_bounds[sentence])
-        span = (spans[k].start, spans[k + int(width) - 1].end)
+        span = (spans[k][0], spans[k + int(width) - 1][1])
         out.append((row, (*text_to_raw(offset_map, *span), text[start:end])))
     return out
 

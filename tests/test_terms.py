@@ -336,9 +336,10 @@ def test_first_occurrences_point_at_the_first_use_in_the_group(seeds) -> None:
 def test_evidence_found_in_the_corpus_tokens_is_the_first_use_in_the_text(
     seeds, tmp_path, monkeypatch
 ) -> None:
-    """Each row's first use, found from the corpus tokens and one sentence tokenized on its own,
-    is the first use met reading the article in order; the same in runs of 3 articles, and when
-    a sentence alone would not line up with its tokens (the whole article is then read)."""
+    """Each row's first use, found from the corpus tokens and the spans of one sentence's words (or
+    its tokens, tokenized on its own), is the first use met reading the article in order; the same
+    in runs of 3 articles, with every sentence tokenized on its own, and when a sentence alone would
+    not line up with its tokens (the whole article is then read)."""
     generated = load_corpus(write_corpus(generate_articles(12, seed=8), tmp_path / "corpus.jsonl"))
     corpus = pd.concat([generated.iloc[:5], seeds, generated.iloc[5:]], ignore_index=True)
     table = tfidf_terms(corpus, by="article", top_n=12)
@@ -349,6 +350,8 @@ def test_evidence_found_in_the_corpus_tokens_is_the_first_use_in_the_text(
         )
         assert (row.start, row.end, row.sentence) == wanted[row.term], row
     monkeypatch.setattr(terms_module, "CHUNK_ARTICLES", 3)
+    assert tfidf_terms(corpus, by="article", top_n=12).equals(table)
+    monkeypatch.setattr(terms_module, "sentence_word_spans", lambda *_: [])  # every sentence on its own
     assert tfidf_terms(corpus, by="article", top_n=12).equals(table)
     monkeypatch.setattr(terms_module, "lone_sentence_token_spans", lambda *_: [])
     assert tfidf_terms(corpus, by="article", top_n=12).equals(table)
