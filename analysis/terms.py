@@ -911,10 +911,7 @@ def _stability(job: _Resampling, is_term: np.ndarray, top_n: int, n_boot: int, m
     batch = max(1, RESAMPLE_CELLS // max(n, 1))
     kept = np.zeros(len(job.scored), dtype=np.int64)
     for first in range(0, n_boot, batch):
-        # Sentences x resamples, in the memory order a sparse product reads (else it copies it each time).
-        weights = np.ascontiguousarray(
-            rng.multinomial(n, np.full(n, 1 / n), size=min(batch, n_boot - first)).T
-        )
+        weights = _resample_counts(rng, n, min(batch, n_boot - first))
         n_a = (sentence_terms @ weights)[:, None]  # each resample's term total
         columns = _contenders(by_term, weights, n_a, candidates, job, top_n, min_count)
         y_a = (by_term[columns] @ weights).T  # sparse times dense: one pass over their counts
@@ -930,6 +927,18 @@ def _stability(job: _Resampling, is_term: np.ndarray, top_n: int, n_boot: int, m
             )
             kept[k] += np.count_nonzero(score > threshold) + np.count_nonzero(ahead < top_n)
     return (kept / n_boot).tolist()
+
+
+def _resample_counts(rng: np.random.Generator, n: int, resamples: int) -> np.ndarray:
+    """How often each of ``n`` sentences is drawn in each of ``resamples`` draws of ``n`` with
+    replacement: sentences x resamples, C order, the memory order a sparse product reads (else it
+    copies it each time). Each resample's picks are drawn on their own, so drawing in batches of any
+    size gives the same counts, and counted with one ``bincount``: ``Generator.multinomial`` gives the
+    same distribution 3.5 times slower (150,000 sentences, a group's at 100,000 articles)."""
+    cells = np.stack([rng.integers(0, n, size=n) for _ in range(resamples)])  # resamples x n picks
+    cells *= resamples
+    cells += np.arange(resamples)[:, None]  # each pick as its (sentence, resample) in C order
+    return np.bincount(cells.ravel(), minlength=n * resamples).reshape(n, resamples)
 
 
 CANDIDATES_PER_TERM = 5  # terms scored first in each batch, per place of the top: their scores bound the rest

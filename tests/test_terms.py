@@ -33,6 +33,7 @@ from analysis.terms import _columns_of as columns_of
 from analysis.terms import _english_frequency as english_frequency
 from analysis.terms import _highest_counts as highest_counts
 from analysis.terms import _name_order as name_order
+from analysis.terms import _resample_counts as resample_counts
 from analysis.text import corpus_tokens, normalise, tokenize
 
 
@@ -163,6 +164,22 @@ def test_stability_scoring_only_the_contenders_changes_no_share(seeds, tmp_path,
         if corpus is generated:  # groups of 40 articles: few terms can reach the top
             assert 0 < np.median(kept_shares) < 0.2, kept_shares
     assert every_term["stability"].nunique() > 3
+
+
+def test_resample_counts_are_draws_of_every_sentence_with_replacement() -> None:
+    """Each resample draws n of n sentences with replacement: its counts sum to n, each sentence is
+    drawn once on average with the multinomial's variance 1 - 1/n, and the resamples differ; drawn
+    in two batches from one stream they are the same as in one."""
+    n, resamples = 50, 4000
+    counts = resample_counts(np.random.default_rng(3), n, resamples)
+    assert counts.shape == (n, resamples) and counts.flags.c_contiguous
+    assert (counts.sum(axis=0) == n).all() and counts.min() == 0
+    assert counts.mean() == pytest.approx(1.0)
+    assert counts.var() == pytest.approx(1 - 1 / n, rel=0.03)
+    assert len({column.tobytes() for column in counts.T}) == resamples
+    rng = np.random.default_rng(3)
+    in_batches = np.hstack([resample_counts(rng, n, 1000), resample_counts(rng, n, 3000)])
+    assert (in_batches == counts).all()
 
 
 def test_highest_counts_in_resamples_equal_the_maxima_of_the_whole_product() -> None:
