@@ -241,8 +241,15 @@ class _Phrases:
                 for form in first:
                     self.exact.setdefault(form, []).append(cue)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.prefixed})
-        # Most words start no cue, and a word recurs: the cues a word starts are looked up once.
-        self.starting = _WordCache(self._starting)
+        # The cues a word starts (empty or None for none), looked up in C for a word seen before.
+        self.starting: dict[str, tuple[_Cue, ...]]
+        self.cues_of: Callable[[str], tuple[_Cue, ...] | None]
+        if self.prefixed:  # most words start no cue, and a word recurs: its prefixes are tried once
+            self.starting = _WordCache(self._starting)
+            self.cues_of = self.starting.__getitem__
+        else:  # a word's cues are those listing it: nothing to work out or keep for other words
+            self.starting = {word: tuple(cues) for word, cues in self.exact.items()}
+            self.cues_of = self.starting.get
 
     def _starting(self, word: str) -> tuple[_Cue, ...]:
         """The cues whose first word ``word`` fits: those listing it, then those whose first word is a
@@ -255,7 +262,7 @@ class _Phrases:
     def at(self, words: Sequence[str], i: int) -> list[tuple[int, _Cue]]:
         """Every cue that starts at ``words[i]``, with the index just past its last word."""
         found = []
-        for cue in self.starting[words[i]]:
+        for cue in self.cues_of(words[i]) or ():
             end = i + len(cue.words)
             if end <= len(words) and all(map(_fits, cue.words[1:], words[i + 1 : end])):
                 found.append((end, cue))
@@ -263,7 +270,7 @@ class _Phrases:
 
     def matches(self, words: Sequence[str]) -> Iterator[tuple[int, list[tuple[int, _Cue]]]]:
         """``(i, self.at(words, i))`` for every ``i`` where a cue starts, in order."""
-        for i in compress(count(), map(self.starting.__getitem__, words)):  # read in C
+        for i in compress(count(), map(self.cues_of, words)):  # read in C
             if found := self.at(words, i):
                 yield i, found
 

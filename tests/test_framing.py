@@ -293,6 +293,23 @@ def test_hedges():
     assert [text[s:e] for s, e in zip(found["start"], found["end"], strict=True)][-1] == "so-called"
 
 
+def test_a_lexicon_of_whole_words_keeps_nothing_for_the_words_it_does_not_list():
+    """Loaded terms and hedges list whole words (no prefix cue): the cues a word starts are those
+    listing it, found without working out or keeping anything for the millions of other words of
+    a large corpus; frame cues, some of them prefixes, keep what each word starts."""
+    text = "Reportedly the butchers fled, a xyzzy qwerty sighting; aid workers said refugees were starving."
+    for lexicon in (framing._loaded_cues(), framing._hedges()):
+        assert not lexicon.prefixed
+        listed = len(lexicon.starting)
+        found = [(i, [cue.text for _, cue in cues]) for i, cues in lexicon.matches(text.lower().split())]
+        assert found and len(lexicon.starting) == listed, found
+        assert not lexicon.cues_of("xyzzy") and len(lexicon.starting) == listed
+        assert all(lexicon.cues_of(word) == lexicon._starting(word) for word in lexicon.exact)
+    frames = framing._frame_cues()
+    assert frames.prefixed and frames.cues_of("starving") == frames._starting("starving") != ()
+    assert "starving" in frames.starting
+
+
 # --- frames --------------------------------------------------------------------------------------
 
 
