@@ -459,6 +459,25 @@ def test_each_articles_top_terms_are_its_highest_weights_ties_broken_by_term(tmp
     assert not (table["document"] == corpus["article_id"].iat[7]).any()
 
 
+def test_terms_are_ranked_by_name_once_per_counts(seeds, monkeypatch) -> None:
+    """Every table breaks ties by a term's place in name order: sorted once for the counts and kept."""
+    counts = count_terms(seeds["text"])
+    sorted_sizes = []
+
+    def spy(names):
+        sorted_sizes.append(len(names))
+        return name_order(names)
+
+    monkeypatch.setattr(terms_module, "_name_order", spy)
+    for by in ("article", "group"):
+        tfidf_terms(seeds, by=by, counts=counts)
+    keyness(seeds, counts=counts)
+    keyness_stability(seeds, counts=counts)
+    assert sorted_sizes == [len(counts.vocabulary)]
+    names = list(counts.vocabulary)
+    assert [names[i] for i in np.argsort(counts.name_rank)] == sorted(names)
+
+
 def test_terms_are_put_in_name_order_as_python_sorts_them_surrogates_included() -> None:
     names = ["zeta", "Émile", "état", "etat", "z", "ähnlich", "al-baghdadi", "al baghdadi", "1,000", "日本"]
     order = name_order(np.array(names, dtype=object))
