@@ -662,6 +662,13 @@ def test_seed_credits(seeds) -> None:
             "outlet",
             "told",
         ),
+        (
+            "ONE LAD TOLD THE SUNDAY TIMES HE HAD ESCAPED",
+            "THE SUNDAY TIMES",
+            "The Sunday Times",
+            "outlet",
+            "told",
+        ),
     ],
 )
 def test_invented_credits(text: str, surface: str, name: str, kind: str, cue: str) -> None:
@@ -672,6 +679,13 @@ def test_invented_credits(text: str, surface: str, name: str, kind: str, cue: st
 
 def test_a_mention_is_not_a_credit() -> None:
     assert credits("He reads the Guardian and watches the BBC every morning.").empty
+
+
+def test_a_name_is_read_as_listed_or_in_capitals_only() -> None:
+    assert credits("Troops moved in, according to Reuters.")["name"].tolist() == ["Reuters"]
+    assert credits("Troops moved in, according to REUTERS.")["name"].tolist() == ["Reuters"]
+    assert credits("Troops moved in, according to reuters.").empty
+    assert credits("Troops moved in, according to ReUters.").empty
 
 
 # --- the evaluation set --------------------------------------------------------------------------
