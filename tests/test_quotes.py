@@ -2,6 +2,7 @@
 
 import csv
 import importlib.util
+import re
 import warnings
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import quotes as quotes_module
 from analysis.corpus import load_corpus
 from analysis.quotes import (
     AFFILIATIONS,
@@ -675,6 +677,22 @@ def test_invented_credits(text: str, surface: str, name: str, kind: str, cue: st
     found = credits(text)
     assert found[["name", "kind", "cue"]].values.tolist() == [[name, kind, cue]]
     assert text[found["start"].iloc[0] : found["end"].iloc[0]] == surface
+
+
+_PLAIN_NAME_RUN = re.compile(  # the runs of capitalised words, spelled the plain (slow) way
+    r"(?:(?:al|el|ad|as|bin|abu)-)?[A-Z][\w'-]*(?: +(?:(?:al|el|ad|as|bin|abu)-)?[A-Z][\w'-]*)*"
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aAbBeElLinsuZx'\u00e9 -.\n", max_size=40))
+def test_runs_of_names_are_those_of_the_plain_pattern(text: str) -> None:
+    def spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+        return [match.span() for match in pattern.finditer(text)]
+
+    assert spans(quotes_module._NAME_RUN, text) == spans(_PLAIN_NAME_RUN, text)
+    particles = "al-Baghdadi met abu-Bakr, bin-Laden, el-Sisi; bias-Free as-Sham ad-Dawla xal-Y bin-x"
+    assert spans(quotes_module._NAME_RUN, particles) == spans(_PLAIN_NAME_RUN, particles)
 
 
 def test_a_mention_is_not_a_credit() -> None:
