@@ -5,7 +5,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analysis import cleaning as cleaning_module
 from analysis.cleaning import (
     INVISIBLE_CHARACTERS,
     clean_article,
@@ -16,6 +19,13 @@ from analysis.cleaning import (
     texts_to_raw,
     visible,
 )
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab. \t\r\u00a0\u2009\u3000\u200b\ufeff\u00ad\x07\x85\u2028", max_size=20))
+def test_a_lines_tail_is_its_final_run_of_white_space_and_invisible_characters(line: str) -> None:
+    tail = re.search(rf"[\s{INVISIBLE_CHARACTERS}]+$", line)
+    assert cleaning_module._tail_length(line) == (len(tail.group()) if tail else 0)
 
 
 def _reasons(raw: str) -> dict[str, list[str]]:
