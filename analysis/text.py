@@ -493,8 +493,9 @@ def lone_sentence_token_spans(
 def sentence_word_spans(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of the words the tokenizer matches in the sentence at ``start:end`` of ``norm`` (text
     through :func:`normalise`), a possessive "'s" left out: the spans of its tokens where each word
-    is a token (no name of several words), which their number tells. Four times faster than
-    :func:`lone_sentence_token_spans`, which looks every word up as a possible name."""
+    is a token (no name of several words), which their number tells. 2.5 to 3 times faster than
+    :func:`lone_sentence_token_spans` (27,915 generated sentences), which looks every word up as a
+    possible name."""
     return [
         (match.start(), match.end() - _possessive_length(match.group()))
         for match in _TOKEN_RE.finditer(norm, start, end)
