@@ -25,7 +25,7 @@ from cycler import cycler
 from IPython.display import Image
 from matplotlib.figure import Figure
 from scipy import sparse
-from sklearn.preprocessing import normalize
+from sklearn.utils.extmath import row_norms
 
 # Okabe-Ito without its yellow (too faint on white), black last. Under simulated protanopia, deuteranopia
 # and tritanopia every two of these stay apart (CIELAB distance >= 16, tests/test_plotting.py); a grey in
@@ -122,23 +122,24 @@ def mean_cosine_by_group(
     """Mean cosine similarity between the rows of ``vectors`` (one per article) of two groups, for the groups
     in ``labels``: all pairs across two groups, pairs of different articles within one (NaN for a group of
     one article). Sums of normalised rows give every mean without the articles x articles matrix, so it
-    costs memory in the number of groups, not articles squared."""
-    groups = np.asarray(groups, dtype=object)
+    costs memory in the number of groups, not articles squared. Each row is divided by its norm inside
+    the sum (a groups x articles matrix of reciprocal norms), not in a normalised copy of ``vectors``
+    (nor its square, for the rows of norm 0): with the TF-IDF weights of 100,000 generated articles (47.6
+    million entries) made beside it, the calling process's peak rose 0.76 GB, not 1.85 (17.9 -> 14.7 s)."""
     labels = list(labels)
     position = {label: k for k, label in enumerate(labels)}
-    rows = np.array([k for k, group in enumerate(groups) if group in position], dtype=int)
-    unit = normalize(sparse.csr_matrix(vectors)[rows])
-    member = sparse.csr_matrix(
-        (np.ones(len(rows)), ([position[g] for g in groups[rows]], np.arange(len(rows)))),
-        shape=(len(labels), len(rows)),
-    )
-    sums = member @ unit
+    codes = np.array([position.get(group, -1) for group in groups], dtype=np.int64)  # -1: not shown
+    size = np.bincount(codes[codes >= 0], minlength=len(labels)).astype(float)
+    vectors = sparse.csr_matrix(vectors)
+    norms = row_norms(vectors)  # computed row by row: no squared copy of the matrix
+    rows = np.flatnonzero((codes >= 0) & (norms > 0))  # a row of norm 0 adds nothing
+    weights = sparse.csr_matrix((1 / norms[rows], (codes[rows], rows)), shape=(len(labels), vectors.shape[0]))
+    sums = weights @ vectors
     dot = np.asarray((sums @ sums.T).todense(), dtype=float)
-    size = np.asarray(member.sum(axis=1)).ravel()
-    nonzero = member @ (np.asarray(unit.multiply(unit).sum(axis=1)).ravel() > 0).astype(float)
+    itself = np.bincount(codes[rows], minlength=len(labels))  # each row's similarity with itself, 1
+    np.fill_diagonal(dot, np.diag(dot) - itself)
     pairs = np.outer(size, size)
     np.fill_diagonal(pairs, size * (size - 1))
-    np.fill_diagonal(dot, np.diag(dot) - nonzero)  # drop each article's similarity with itself
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(pairs > 0, dot / np.where(pairs > 0, pairs, 1), np.nan)
     index = pd.Index(labels, name="group")

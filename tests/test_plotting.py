@@ -1,6 +1,7 @@
 """The house figure style is readable with colour-vision deficiencies: its palette is the chosen Okabe-Ito
 list, every two colours stay apart under simulated protanopia, deuteranopia and tritanopia, and the notebooks
-draw only with colour-blind-safe colours and colour maps. Saving a figure prints nothing into a report."""
+draw only with colour-blind-safe colours and colour maps. Saving a figure prints nothing into a report. The
+group means a large corpus's charts draw are those of every pair of articles."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
+from sklearn.metrics.pairwise import cosine_similarity
 
-from analysis.plotting import PALETTE, new_figure, save_figure, series_style
+from analysis.plotting import PALETTE, mean_cosine_by_group, new_figure, save_figure, series_style
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +127,27 @@ def test_saving_a_label_with_an_emoji_warns_nothing(tmp_path: Path) -> None:
         warnings.simplefilter("error")
         save_figure(fig, pd.DataFrame({"x": [1]}), "01-emoji", tmp_path, alt="A title with an emoji.")
     assert (tmp_path / "01-emoji.png").stat().st_size > 0
+
+
+def test_mean_cosine_by_group_is_the_mean_over_every_pair_of_articles() -> None:
+    rng = np.random.default_rng(7)
+    blank = np.isin(np.arange(60), [4, 17, 30])  # articles without a term: like none, yet in the pairs
+    vectors = sparse.diags((~blank).astype(float)) @ sparse.random(60, 40, density=0.15, random_state=rng) * 3
+    vectors = sparse.csr_matrix(vectors)
+    groups = rng.choice(["A", "B", "C", "D"], size=60)
+    groups[59] = "E"  # a group of one article
+    labels = ["C", "A", "E", "B"]  # "D" is not shown
+    pairwise = cosine_similarity(vectors)
+    expected = pd.DataFrame(np.nan, index=pd.Index(labels, name="group"), columns=labels)
+    for a, b in itertools.product(labels, labels):
+        block = pairwise[np.ix_(groups == a, groups == b)]
+        if a == b:
+            block = block[~np.eye(len(block), dtype=bool)]  # pairs of different articles
+        if block.size:
+            expected.loc[a, b] = block.mean()
+    table = mean_cosine_by_group(vectors, groups, labels)
+    pd.testing.assert_frame_equal(table, expected.round(3))
+    assert np.isnan(table.loc["E", "E"]) and table.notna().sum().sum() == 15
+    before = vectors.copy()
+    mean_cosine_by_group(vectors, list(groups), labels)  # a list of groups does as well
+    assert (vectors != before).nnz == 0  # the caller's vectors are left as they were
