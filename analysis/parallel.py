@@ -166,9 +166,17 @@ def _results(
     for future in _submitted(partial(_pickled, func), batches, shared, dask_client):
         ahead.append(future)
         if len(ahead) >= limit:
-            yield pickle.loads(ahead.popleft().result())
+            yield _unpickled_result(ahead.popleft())
     while ahead:
-        yield pickle.loads(ahead.popleft().result())
+        yield _unpickled_result(ahead.popleft())
+
+
+@collector_paused()
+def _unpickled_result(future: Any) -> Any:
+    """A chunk's result, read back with the cycle collector paused: it is rows of values (no cycles),
+    and rebuilding them made the collector scan what this process held again and again. Framing's
+    results at 20,000 articles, two runs each: 5.7-6.4 -> 5.0 s of this process's CPU."""
+    return pickle.loads(future.result())
 
 
 def _in_flight(dask_client: Client) -> int:

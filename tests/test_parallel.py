@@ -286,6 +286,19 @@ def test_the_facts_map_is_built_with_the_cycle_collector_paused(seeds, monkeypat
     assert gc.isenabled()
 
 
+def test_results_from_the_cluster_are_read_with_the_cycle_collector_paused(cluster_client) -> None:
+    class CollectorState:
+        """Read back as whether the collector runs at that moment (unpickling calls gc.isenabled)."""
+
+        def __reduce__(self):
+            return gc.isenabled, ()
+
+    with parallel.using(cluster_client):
+        states = list(parallel.map_chunks(lambda batch: [CollectorState() for _ in batch], range(5), size=2))
+    assert states == [[False, False], [False, False], [False]]
+    assert gc.isenabled()
+
+
 def test_chunks_are_worked_with_the_cycle_collector_paused_then_restored() -> None:
     assert list(parallel.map_chunks(lambda batch: gc.isenabled(), range(6), size=2)) == [False] * 3
     collecting = parallel.reduce_chunks(lambda batch: [gc.isenabled()], operator.add, range(6), size=2)
