@@ -494,9 +494,20 @@ _BOILERPLATE_ONLY, _NOT_ENGLISH = "only boilerplate", "not English?"
 
 
 def _build_rows(items: list[_Input]) -> list[dict]:
-    """:func:`_build_row` of each item, without ``raw_text`` (the caller has it): run chunk by chunk,
-    on the cluster when one is configured, so the raw text is not sent back."""
-    return [_build_row(item) for item in items]
+    """:func:`_build_row` of each item, without ``raw_text`` (the caller has it) and with the
+    ``fingerprint`` that tells a duplicate (:func:`_fingerprint`): run chunk by chunk, on the
+    cluster when one is configured, so the raw text is not sent back."""
+    rows = [_build_row(item) for item in items]
+    for row in rows:
+        row["fingerprint"] = _fingerprint(row["text"])
+    return rows
+
+
+def _fingerprint(text: str) -> str:
+    """What two copies of an article share: its clean text (white space already normalised) in lower
+    case, hashed. Taken with the cleaning, where the work is spread: hashing each text in the calling
+    process took 4.6 s of its time at 100,000 articles."""
+    return hashlib.sha1(text.lower().encode()).hexdigest()
 
 
 def _build_row(item: _Input) -> dict:
@@ -578,9 +589,8 @@ def load_corpus(source: str | Path) -> pd.DataFrame:
             problems.warn(where, "nothing left after cleaning (only boilerplate); kept with empty text")
         elif _NOT_ENGLISH in row["flags"]:
             problems.warn(where, "does not read as English; results for it will be poor")
-        text = row["text"]
-        fingerprint = hashlib.sha1(text.lower().encode()).hexdigest()  # white space is normalised
-        if text.strip() and fingerprint in first_seen:
+        fingerprint = row.pop("fingerprint")
+        if row["text"].strip() and fingerprint in first_seen:
             original = first_seen[fingerprint]
             problems.skip(
                 item.article_id,
