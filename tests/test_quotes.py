@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import parallel
 from analysis import quotes as quotes_module
 from analysis.corpus import load_corpus
 from analysis.quotes import (
@@ -502,6 +503,21 @@ def test_affiliation_override_adds_and_replaces_rows(tmp_path: Path) -> None:
     assert affiliation("a tribal elder", "", override) == "civilian"
     assert affiliation("a coalition spokesman", "") == "us_coalition"
     assert affiliation("a coalition spokesman", "", override) == "other"
+
+
+def test_an_affiliation_override_reaches_every_chunk_of_a_corpus(seeds, tmp_path: Path, monkeypatch) -> None:
+    override = tmp_path / "mine.csv"
+    override.write_text("term,affiliation\nMP,civilian\n", encoding="utf-8")
+    whole = corpus_quotes(seeds, override)
+    monkeypatch.setattr(parallel, "CHUNK_ARTICLES", 2)  # three chunks of the five articles
+    chunked = corpus_quotes(seeds, override)
+    pd.testing.assert_frame_equal(chunked, whole)
+
+    def sides(quotes: pd.DataFrame) -> dict[str, str]:
+        return dict(zip(quotes["speaker"], quotes["affiliation"], strict=True))
+
+    assert sides(chunked)["Hassan Salem"] == "civilian" and sides(chunked)["Mustafa Bali"] == "sdf_kurdish"
+    assert sides(corpus_quotes(seeds))["Hassan Salem"] == "other_government"  # without the override
 
 
 def test_a_generic_word_for_fighters_names_no_side() -> None:
