@@ -6,6 +6,7 @@ other wars, disasters, elections and companies, so that the rules are shown to b
 
 import itertools
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -684,6 +685,22 @@ def test_arbitrary_text_never_crashes_and_offsets_hold(text: str) -> None:
         assert text[row.start : row.end] == row.surface and row.surface
         assert text[row.sentence_start : row.sentence_end] == row.sentence
         assert row.low <= row.value <= row.high and row.qualifier in QUALIFIERS
+
+
+@given(
+    st.lists(
+        st.one_of(_PIECES, _PIECES.map(str.upper), _PIECES.map(str.title), st.text(max_size=4)), max_size=12
+    ).map("".join),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_the_sentence_filter_finds_what_one_pattern_for_digits_and_number_words_finds(
+    text: str, start: int, end: int
+) -> None:
+    # Split in two for speed, the filter must pass exactly the stretches of text the single pattern does.
+    lex = figures_module._lexicon()
+    single = re.compile(f"{lex.digit.pattern}|{lex.number_word.pattern}", re.IGNORECASE)
+    assert lex.may_hold_figure(text, start, end) == bool(single.search(text, start, end))
 
 
 def test_the_eval_script_says_when_the_suite_is_missing(tmp_path) -> None:
