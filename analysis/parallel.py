@@ -22,6 +22,7 @@ import hashlib
 import os
 import pickle
 import sys
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager, suppress
@@ -368,10 +369,7 @@ def _column_key(values: pd.Series | list) -> bytes:
     """A column's hash, tagged with how it was taken (text, NumPy type, or pickled objects)."""
     text = _arrow_text(values)
     if text is not None:
-        lengths, characters, missing = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
-        for chunk in getattr(text, "chunks", [text]):
-            _hash_strings(chunk, lengths, characters, missing)
-        return b"text" + lengths.digest() + characters.digest() + missing.digest()
+        return _text_key(text)
     if isinstance(values, pd.Series) and values.dtype != object and isinstance(values.dtype, np.dtype):
         array = np.ascontiguousarray(values.to_numpy())
         return str(array.dtype).encode() + hashlib.sha256(array.view(np.uint8)).digest()
@@ -383,6 +381,27 @@ def _column_key(values: pd.Series | list) -> bytes:
 
 
 _PICKLED_ROWS = 10_000
+_TEXT_KEYS: dict[int, tuple[weakref.ref, bytes]] = {}  # id of an Arrow array -> (the array, its key)
+_TEXT_KEYS_KEPT = 64
+
+
+def _text_key(text: Any) -> bytes:
+    """The key of an Arrow string array, kept while the array lives and worked out again for any
+    other: an Arrow array never changes (to change a value, pandas makes a new one), and framing's
+    six tables and their sizes each ask for the key of the same corpus (4 s of hashing at 100,000
+    articles). The array is held weakly, so a freed one's number, given to a new array, is not
+    mistaken for it."""
+    known = _TEXT_KEYS.get(id(text))
+    if known is not None and known[0]() is text:
+        return known[1]
+    lengths, characters, missing = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
+    for chunk in getattr(text, "chunks", [text]):
+        _hash_strings(chunk, lengths, characters, missing)
+    key = b"text" + lengths.digest() + characters.digest() + missing.digest()
+    if len(_TEXT_KEYS) >= _TEXT_KEYS_KEPT:
+        _TEXT_KEYS.clear()
+    _TEXT_KEYS[id(text)] = (weakref.ref(text), key)
+    return key
 
 
 def _arrow_text(values: pd.Series | list) -> Any:

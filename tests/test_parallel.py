@@ -254,6 +254,25 @@ def test_framing_tables_are_identical_on_the_cluster(cluster_client, seeds, tmp_
         pd.testing.assert_frame_equal(a, b)
 
 
+def test_a_text_column_is_hashed_once_while_it_lives(seeds, monkeypatch) -> None:
+    hashed = []
+    hash_strings = parallel._hash_strings
+    monkeypatch.setattr(
+        parallel,
+        "_hash_strings",
+        lambda chunk, *digests: hashed.append(chunk) or hash_strings(chunk, *digests),
+    )
+    monkeypatch.setattr(parallel, "_TEXT_KEYS", {})
+    key = parallel.content_key(seeds[["article_id", "text"]])
+    assert len(hashed) == 2  # both columns are Arrow text
+    assert parallel.content_key(seeds[["article_id", "text"]]) == key and len(hashed) == 2  # the same arrays
+    changed = seeds[["article_id", "text"]].copy()
+    changed.loc[3, "text"] += " One more sentence."
+    assert parallel.content_key(changed) != key and len(hashed) == 3  # a changed column is a new array
+    assert parallel.content_key(list(seeds["text"])) == parallel.content_key(list(seeds["text"]))
+    assert len(hashed) == 5  # a list is made an Arrow array each time, so hashed each time
+
+
 def test_content_key_of_a_table_changes_with_any_value_and_only_then(seeds) -> None:
     table = seeds[["article_id", "text", "offset_map"]].copy()
     table["words"] = table["text"].str.len()
