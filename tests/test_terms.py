@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from wordfreq import top_n_list, word_frequency
 
 from analysis import terms as terms_module
@@ -14,6 +14,7 @@ from analysis.corpus import load_corpus, raw_span
 from analysis.synthetic import generate_articles, write_corpus
 from analysis.terms import (
     PRIOR_FLOOR,
+    TFIDF_SETTINGS,
     count_terms,
     dirichlet_prior,
     first_occurrences,
@@ -335,6 +336,24 @@ def test_one_counting_pass_gives_what_scikit_learn_gives(seeds) -> None:
     assert abs(tfidf_matrix(counts.matrix)[:, order] - expected).max() < 1e-12
     assert counts.matrix.sum() == sum(len(terms(t)) for t in texts)
     assert list(counts.words) == [len(tokenize(t)) for t in texts]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32, np.float64])
+def test_tfidf_weights_are_scikit_learns_to_the_last_bit(seeds, dtype) -> None:
+    rng = np.random.default_rng(5)
+    generated = sparse.random(
+        40, 30, density=0.2, format="csr", random_state=rng, data_rvs=lambda n: rng.integers(1, 9, n)
+    )
+    without_terms = np.arange(40) % 7 == 0
+    generated = sparse.csr_matrix(sparse.diags((~without_terms).astype(float)) @ generated)
+    for counts in (count_terms(seeds["text"]).matrix, generated):
+        counts = counts.astype(dtype)
+        expected = sparse.csr_matrix(TfidfTransformer(**TFIDF_SETTINGS).fit_transform(counts))
+        weights = tfidf_matrix(counts)
+        assert weights.dtype == expected.dtype and weights.shape == expected.shape
+        for part in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(weights, part), getattr(expected, part)), part
+        assert counts.nnz and not np.shares_memory(weights.indices, counts.indices)
 
 
 def test_first_occurrences_point_at_the_first_use_in_the_group(seeds) -> None:
