@@ -1361,22 +1361,31 @@ def compare_figures(figures: pd.DataFrame) -> pd.DataFrame:
 
     The pairs are never listed (a corpus without outlets has a group per article): within a unit,
     the comparable pairs are those inside each family, inside the figures of no family, and between
-    the two, and each flag is decided for such a set or pair of sets from sorted values.
+    the two, and each flag is decided for such a set or pair of sets from sorted values. Each class
+    is compared apart, as a task of its own (on the workers of a cluster, see :mod:`analysis.parallel`).
     """
-    figures = figures[figures["class"] != "other"]
+    figures = figures.loc[figures["class"] != "other", ["class", "group", *_MAIN]]
     families = {counted: _family(counted) for counted in figures["counted"].unique()}
     figures = figures.assign(family=figures["counted"].map(families).astype(object))
-    out = []
-    for cls, rows in figures.groupby("class", sort=True):
-        precise = rows[rows["qualifier"] != "vague"]
-        shared = precise[precise["family"] != ""].groupby("family")["group"].nunique()
-        family = shared.idxmax() if len(shared) and shared.max() > 1 else ""
-        main = _main_figures(rows, family)
-        flags = {"groups": len(main), **_pair_flags(main), "hedge_dropped": _hedge_dropped(rows)}
-        out.append(main[[*_MAIN, "n_figures"]].assign(**{"class": cls, "group": main.index}, **flags))
+    classes = (rows for _, rows in figures.groupby("class", sort=True))
+    out = list(parallel.map_chunks(_compare_class, classes, 1))  # seconds at most: no progress bar
     if not out:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     return pd.concat(out, ignore_index=True)[COMPARISON_COLUMNS]
+
+
+def _compare_class(classes: list[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`compare_figures` of the figures of one class (``classes[0]``): a task of its own, as
+    the classes are compared apart (on the workers of a cluster, or here)."""
+    [rows] = classes
+    precise = rows[rows["qualifier"] != "vague"]
+    shared = precise[precise["family"] != ""].groupby("family")["group"].nunique()
+    family = shared.idxmax() if len(shared) and shared.max() > 1 else ""
+    main = _main_figures(rows, family)
+    flags = {"groups": len(main), **_pair_flags(main), "hedge_dropped": _hedge_dropped(rows)}
+    return main[[*_MAIN, "n_figures"]].assign(
+        **{"class": rows["class"].iloc[0], "group": main.index}, **flags
+    )
 
 
 def _main_figures(rows: pd.DataFrame, family: str) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.cleaning import texts_to_raw
 from analysis.corpus import cleaning_log
-from analysis.parallel import collector_paused, reduce_chunks
+from analysis.parallel import collector_paused, map_chunks, reduce_chunks
 from analysis.text import (
     CorpusTokens,
     corpus_tokens,
@@ -129,14 +129,17 @@ def _ngram_hashes(ids: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
     return hashes
 
 
-# N-grams hashed and grouped a block at a time: 100,000 articles have 60 million n-grams, and
-# whole-array temporaries of them would each take 480 MB.
+# N-grams are hashed and sorted a block of token positions at a time, each block's sorted keys cut
+# into the same ranges of hash values, then each range merged and grouped: 100,000 articles have 60
+# million n-grams, and whole-array temporaries of them would each take 480 MB.
 _BLOCK = 1 << 20
+_NGRAM_BLOCK = 1 << 23  # token positions whose n-grams one task hashes and sorts: 67 MB of keys
 
 
 @dataclass(frozen=True)
 class _NgramIndex:
-    """Every n-gram start, sorted by hash; only n-grams found at two places or more are grouped."""
+    """The places of every repeated n-gram (one found at two places or more), grouped by hash; the
+    n-grams found once, nearly all of them, are left out."""
 
     positions: np.ndarray  # token positions sorted by (hash, position); int32 when they fit
     group_start: np.ndarray  # start in ``positions`` of each repeated n-gram
@@ -147,48 +150,101 @@ class _NgramIndex:
 
 
 def _ngram_index(tokens: CorpusTokens, n: int) -> _NgramIndex:
-    """Sort all n-grams by hash in one ``np.sort`` of packed keys (hash high bits | position).
+    """Sort all n-grams by packed keys (hash high bits | position) and group equal hashes, as a
+    sort-based shuffle on the workers of a cluster (or here): each block of token positions is
+    hashed and sorted and cut into ranges of hash values (:func:`_ngram_keys`), then each range's
+    pieces from every block are merged and grouped (:func:`_ngram_groups`). The ranges follow one
+    another, so the groups come in the order one sort of every key would give.
 
     Sorting plain uint64 keys is several times faster than ``argsort``; the hash bits lost to the
     position only add rare false groups, which the token check in :func:`_seed_pairs` drops.
     """
     bounds = tokens.article_bounds
-    fits = np.ones(len(tokens.ids), dtype=bool)  # an n-gram starts here and ends in the same article
-    for k in range(1, n):
-        last = bounds[1:] - k
-        fits[last[last >= bounds[:-1]]] = False
     shift = max(1, len(tokens.ids).bit_length())
-    low = np.uint64((1 << shift) - 1)
-    keys = np.empty(np.count_nonzero(fits), dtype=np.uint64)
-    filled = 0
-    for first in range(0, len(fits), _BLOCK):
-        starts = np.flatnonzero(fits[first : first + _BLOCK]) + first
-        block = keys[filled : filled + len(starts)]
-        block[:] = _ngram_hashes(tokens.ids, starts, n) & ~low
-        block |= starts.astype(np.uint64)
-        filled += len(starts)
-    del fits
-    keys.sort()
-    positions = (keys & low).astype(np.int32 if len(tokens.ids) < 2**31 else np.int64)
-    keys >>= np.uint64(shift)
-    # Only repeated n-grams (runs of two or more equal hashes) are grouped: nearly every n-gram is
-    # unique, and arrays over all of them would cost 8 bytes an n-gram each.
-    new = np.ones(len(keys), dtype=bool)  # the first n-gram of a run of equal hashes
-    new[1:] = keys[1:] != keys[:-1]
-    follows = np.zeros_like(new)  # the next n-gram has the same hash
-    follows[:-1] = ~new[1:]
-    group_start = np.flatnonzero(new & follows)
-    group_end = np.flatnonzero(~new & ~follows) + 1
-    del new, follows
-    group_hash = keys[group_start]
-    del keys
+    blocks = range(0, len(tokens.ids), _NGRAM_BLOCK)
+    shared = {"ids": tokens.ids, "bounds": bounds, "n": n, "shift": shift, "parts": max(1, len(blocks))}
+    pieces = list(map_chunks(_ngram_keys, blocks, 1, label="hashing n-grams", shared=shared))
+    by_range = [list(range_pieces) for range_pieces in zip(*pieces, strict=True)]
+    del pieces
+    grouped = list(
+        map_chunks(
+            _ngram_groups, by_range, 1, label="grouping n-grams", shared={"bounds": bounds, "shift": shift}
+        )
+    )
+    del by_range
+    if not grouped:  # no tokens
+        grouped = [_ngram_groups([[np.zeros(0, np.uint64)]], bounds, shift)]
+    positions, group_start, group_size, group_hash, group_articles = (
+        np.concatenate([part[k] for part in grouped]) for k in range(5)
+    )
+    members_before = np.cumsum([0] + [len(part[0]) for part in grouped])[:-1]
+    group_start += np.repeat(members_before, [len(part[1]) for part in grouped])
     return _NgramIndex(
         positions=positions,
         group_start=group_start,
-        group_size=group_end - group_start,
+        group_size=group_size,
         group_hash=group_hash,
-        group_articles=_articles_per_group(positions, group_start, group_end, bounds),
+        group_articles=group_articles,
         shift=shift,
+    )
+
+
+def _ngram_starts(bounds: np.ndarray, first: int, end: int, n: int) -> np.ndarray:
+    """The token positions in ``[first, end)`` where an n-gram starts and ends in the same article."""
+    fits = np.ones(end - first, dtype=bool)
+    for k in range(1, n):
+        last = bounds[1:] - k
+        fits[last[(last >= bounds[:-1]) & (last >= first) & (last < end)] - first] = False
+    return np.flatnonzero(fits) + first
+
+
+def _ngram_keys(
+    firsts: list[int], ids: np.ndarray, bounds: np.ndarray, n: int, shift: int, parts: int
+) -> list[np.ndarray]:
+    """The sorted keys of the n-grams starting in the block of :data:`_NGRAM_BLOCK` token positions at
+    ``firsts[0]``, cut into ``parts`` ranges of hash values (the same cuts for every block, at a
+    multiple of ``2**shift``, so one hash never straddles two ranges)."""
+    [first] = firsts
+    low = np.uint64((1 << shift) - 1)
+    starts = _ngram_starts(bounds, first, min(first + _NGRAM_BLOCK, len(ids)), n)
+    keys = np.empty(len(starts), dtype=np.uint64)
+    for at in range(0, len(starts), _BLOCK):
+        block = keys[at : at + _BLOCK]
+        block[:] = _ngram_hashes(ids, starts[at : at + _BLOCK], n) & ~low
+        block |= starts[at : at + _BLOCK].astype(np.uint64)
+    del starts
+    keys.sort()
+    cuts = np.array([((part << 64) // parts) >> shift << shift for part in range(1, parts)], dtype=np.uint64)
+    return np.split(keys, np.searchsorted(keys, cuts))
+
+
+def _ngram_groups(ranges: list[list[np.ndarray]], bounds: np.ndarray, shift: int) -> tuple:
+    """The repeated n-grams of one range of hash values, from its sorted pieces of every block:
+    their positions (grouped), group starts, sizes, hashes and numbers of articles."""
+    [pieces] = ranges
+    keys = np.concatenate(pieces)
+    del pieces, ranges
+    keys.sort(kind="stable")  # sorted runs, one per block: merged in linear time
+    hashes = keys >> np.uint64(shift)
+    same_as_next = hashes[1:] == hashes[:-1]
+    repeated = np.zeros(len(keys), dtype=bool)
+    repeated[1:] = same_as_next
+    repeated[:-1] |= same_as_next
+    del same_as_next
+    width = np.int32 if bounds[-1] < 2**31 else np.int64
+    positions = (keys[repeated] & np.uint64((1 << shift) - 1)).astype(width)
+    hashes = hashes[repeated]
+    del keys, repeated
+    new = np.ones(len(hashes), dtype=bool)
+    new[1:] = hashes[1:] != hashes[:-1]
+    group_start = np.flatnonzero(new)
+    group_end = np.append(group_start[1:], len(hashes)) if len(hashes) else group_start
+    return (
+        positions,
+        group_start,
+        group_end - group_start,
+        hashes[group_start],
+        _articles_per_group(positions, group_start, group_end, bounds),
     )
 
 
@@ -726,42 +782,51 @@ def _prefix_index(
     by_rarity = np.argsort(df, kind="stable")  # features, rarest first
     rank = np.empty(len(df), dtype=np.int64)
     rank[by_rarity] = np.arange(len(df))
-    blocks = [
-        _block_prefix(vectors[first : first + _PREFIX_ROWS], rank, by_rarity, df, min_score, max_df)
-        for first in range(0, vectors.shape[0], _PREFIX_ROWS)
-    ]
-    return sparse.vstack(blocks, format="csr")  # align_sentences asks only when there are sentences
+    parts = (
+        vectors[first : first + _PREFIX_TASK_ROWS] for first in range(0, vectors.shape[0], _PREFIX_TASK_ROWS)
+    )
+    shared = {"rank": rank, "by_rarity": by_rarity, "df": df, "min_score": min_score, "max_df": max_df}
+    found = map_chunks(_prefix_rows, parts, 1, label="choosing blocking features", shared=shared)
+    return sparse.vstack(list(found), format="csr")  # align_sentences asks only when there are sentences
 
 
 _PREFIX_ROWS = 10_000  # sentences of the prefix index worked out at a time: at once, 2 GB at 2.8 million
+_PREFIX_TASK_ROWS = 200_000  # sentences of one task of the prefix index (on a cluster)
 
 
-def _block_prefix(
-    block: sparse.csr_matrix,
+def _prefix_rows(
+    parts: list[sparse.csr_matrix],
     rank: np.ndarray,
     by_rarity: np.ndarray,
     df: np.ndarray,
     min_score: float,
     max_df: int,
 ) -> sparse.csr_matrix:
-    """:func:`_prefix_index` of a block of rows."""
-    ranked = sparse.csr_matrix((block.data, rank[block.indices], block.indptr), shape=block.shape)
-    ranked.sort_indices()
-    squares = ranked.data**2
-    lengths = np.diff(ranked.indptr)
-    row_of = np.repeat(np.arange(ranked.shape[0]), lengths)
-    row_total = np.bincount(row_of, weights=squares, minlength=ranked.shape[0])
-    # A running sum that starts again from zero at each row: one running over the rows before would
-    # reach the number of rows, and round by more than the threshold's tolerance (2e-11) there.
-    steps = squares.copy()
-    steps[ranked.indptr[:-1][lengths > 0][1:]] -= row_total[lengths > 0][:-1]
-    so_far = np.cumsum(steps)  # this row's weight up to and with each feature
-    tail = row_total[row_of] - so_far + squares  # weight of this feature and every commoner one
-    original = by_rarity[ranked.indices]
-    keep = (tail >= min_score**2 * (1 - 1e-9)) & (df[original] <= max_df)
-    return sparse.csr_matrix(
-        (np.ones(keep.sum(), dtype=np.float32), (row_of[keep], original[keep])), shape=block.shape
-    )
+    """:func:`_prefix_index` of the rows of ``parts[0]``, worked out :data:`_PREFIX_ROWS` at a time."""
+    [rows] = parts
+    blocks = []
+    for first in range(0, rows.shape[0], _PREFIX_ROWS):
+        block = rows[first : first + _PREFIX_ROWS]
+        ranked = sparse.csr_matrix((block.data, rank[block.indices], block.indptr), shape=block.shape)
+        ranked.sort_indices()
+        squares = ranked.data**2
+        lengths = np.diff(ranked.indptr)
+        row_of = np.repeat(np.arange(ranked.shape[0]), lengths)
+        row_total = np.bincount(row_of, weights=squares, minlength=ranked.shape[0])
+        # A running sum that starts again from zero at each row: one running over the rows before would
+        # reach the number of rows, and round by more than the threshold's tolerance (2e-11) there.
+        steps = squares.copy()
+        steps[ranked.indptr[:-1][lengths > 0][1:]] -= row_total[lengths > 0][:-1]
+        so_far = np.cumsum(steps)  # this row's weight up to and with each feature
+        tail = row_total[row_of] - so_far + squares  # weight of this feature and every commoner one
+        original = by_rarity[ranked.indices]
+        keep = (tail >= min_score**2 * (1 - 1e-9)) & (df[original] <= max_df)
+        blocks.append(
+            sparse.csr_matrix(
+                (np.ones(keep.sum(), dtype=np.float32), (row_of[keep], original[keep])), shape=block.shape
+            )
+        )
+    return sparse.vstack(blocks, format="csr")
 
 
 @dataclass(frozen=True)
@@ -789,32 +854,53 @@ _PAIR_INDEX_PART = 5_000_000  # feature pairs sorted at a time, in arrays of som
 
 def _pair_index(prefix: sparse.csr_matrix) -> _PairIndex:
     """The :class:`_PairIndex` of the blocking matrix ``prefix`` (sentences x features). Pairs of
-    features are worked out and sorted a part at a time (those whose first feature falls in the
-    part), so only the shared ones are ever held together: 7% of them at 20,000 articles."""
+    features are worked out and sorted a part at a time, those whose first feature falls in the part
+    (:func:`_feature_pair_groups`), on the workers of a cluster (or here), so only the shared ones
+    are ever held together: 7% of them at 20,000 articles."""
     prefix = prefix.copy()
     prefix.sort_indices()
     n_sentences, n_features = prefix.shape
     sentence_of = np.repeat(np.arange(n_sentences, dtype=np.int32), np.diff(prefix.indptr))
     later = prefix.indptr[1:][sentence_of] - np.arange(prefix.nnz) - 1  # features after each one
     parts = max(1, -(-int(later.sum()) // _PAIR_INDEX_PART))
-    members, sizes = [], []
-    for part in range(parts):
-        first = np.flatnonzero(prefix.indices % parts == part)
-        owner, second = _ranges(first + 1, first + 1 + later[first])
-        first = first[owner]
-        key = prefix.indices[first].astype(np.int64) * n_features + prefix.indices[second]
-        order = np.argsort(key, kind="stable")  # a group's sentences stay in order
-        key, sentence = key[order], sentence_of[first[order]]
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        size = np.diff(np.r_[starts, len(key)])
-        members.append(sentence[np.repeat(size > 1, size)])
-        sizes.append(size[size > 1])
-    members_all = np.concatenate(members)
-    size_all = np.concatenate(sizes)
+    shared = {
+        "features": prefix.indices,
+        "sentence_of": sentence_of,
+        "later": later,
+        "n_features": n_features,
+        "parts": parts,
+    }
+    found = list(map_chunks(_feature_pair_groups, range(parts), 1, label="indexing sentences", shared=shared))
+    members_all = np.concatenate([members for members, _ in found])
+    size_all = np.concatenate([size for _, size in found])
     group_end = np.repeat(np.cumsum(size_all), size_all).astype(np.int32)
     by_sentence = np.argsort(members_all, kind="stable").astype(np.int32)
     sentence_start = np.r_[0, np.cumsum(np.bincount(members_all, minlength=n_sentences))]
     return _PairIndex(members_all, group_end, by_sentence, sentence_start)
+
+
+def _feature_pair_groups(
+    chosen: list[int],
+    features: np.ndarray,
+    sentence_of: np.ndarray,
+    later: np.ndarray,
+    n_features: int,
+    parts: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The groups of two sentences or more of the feature pairs whose first feature is in part
+    ``chosen[0]`` of ``parts`` (features by remainder): their sentences, in order within each group,
+    and their sizes. ``features`` are the blocking matrix's column indices, sorted in each row;
+    ``later`` counts the features after each entry in its row."""
+    [part] = chosen
+    first = np.flatnonzero(features % parts == part)
+    owner, second = _ranges(first + 1, first + 1 + later[first])
+    first = first[owner]
+    key = features[first].astype(np.int64) * n_features + features[second]
+    order = np.argsort(key, kind="stable")  # a group's sentences stay in order
+    key, sentence = key[order], sentence_of[first[order]]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    size = np.diff(np.r_[starts, len(key)])
+    return sentence[np.repeat(size > 1, size)], size[size > 1]
 
 
 def _block_pairs(index: _PairIndex, first: int, last: int, min_shared: int) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ import warnings
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,37 @@ def test_passages_do_not_depend_on_the_block_size_of_the_index(planted, monkeypa
     whole = shared_passages(corpus)
     monkeypatch.setattr(overlap, "_BLOCK", 7)
     pd.testing.assert_frame_equal(shared_passages(corpus), whole)
+    monkeypatch.setattr(overlap, "_NGRAM_BLOCK", 1_000)  # blocks sorted apart, ranges merged apart
+    pd.testing.assert_frame_equal(shared_passages(corpus), whole)
+
+
+@pytest.mark.parametrize("block", [5, 64, 10_000])
+def test_the_ngram_index_groups_every_repeated_ngram_and_only_those(block: int, monkeypatch) -> None:
+    """Against counting every n-gram of random token ids: each repeated n-gram is one group of
+    all its places, in position order, with its number of articles; however the positions are cut
+    into blocks and the hashes into ranges."""
+    rng = np.random.default_rng(block)
+    ids = rng.integers(0, 6, size=3_000).astype(np.int32)  # 6 words: many 3-grams repeat
+    bounds = np.r_[0, np.sort(rng.choice(np.arange(1, 3_000), size=40, replace=False)), 3_000]
+    article = np.searchsorted(bounds, np.arange(3_000), side="right") - 1
+    places: dict[tuple, list[int]] = {}
+    for p in range(3_000 - 2):
+        if article[p] == article[p + 2]:
+            places.setdefault(tuple(ids[p : p + 3].tolist()), []).append(p)
+    expected = {gram: at for gram, at in places.items() if len(at) > 1}
+    tokens = SimpleNamespace(ids=ids, article_bounds=bounds)
+    monkeypatch.setattr(overlap, "_NGRAM_BLOCK", block)
+    index = overlap._ngram_index(tokens, 3)
+    assert np.all(np.diff(index.group_hash.astype(np.float64)) >= 0) and np.all(index.group_size > 1)
+    found = {}
+    for start, size, n_articles in zip(
+        index.group_start, index.group_size, index.group_articles, strict=True
+    ):
+        at = index.positions[start : start + size].tolist()
+        assert at == sorted(at) and len({tuple(ids[p : p + 3].tolist()) for p in at}) == 1
+        assert n_articles == len(set(article[at].tolist()))
+        found[tuple(ids[at[0] : at[0] + 3].tolist())] = at
+    assert found == expected and len(index.positions) == sum(map(len, expected.values()))
 
 
 def test_bigram_counts_match_a_plain_count() -> None:
@@ -316,13 +348,16 @@ def test_alignment_needs_two_shared_features(tmp_path: Path) -> None:
 
 def test_alignments_do_not_depend_on_how_the_work_is_cut(planted, monkeypatch) -> None:
     """Blocks of sentences, slices of pairs scored at once, the tree of merges of the blocks' best
-    matches and the parts in which the index of feature pairs is built bound memory and time at
-    scale; cut small (blocks of 50 sentences, 30 parts of 20,000 of the 585,218 feature pairs, 3
-    pairs at a time) they change nothing."""
+    matches, the tasks and blocks of the blocking features and the parts in which the index of
+    feature pairs is built bound memory and time at scale; cut small (blocks of 50 sentences, 30
+    parts of 20,000 of the 585,218 feature pairs, 3 pairs at a time, blocking features in tasks of
+    70 sentences, 30 at a time) they change nothing."""
     corpus, _ = planted
     at_once = align_sentences(corpus)
     monkeypatch.setattr(overlap, "ALIGN_BLOCK_ROWS", 50)
     monkeypatch.setattr(overlap, "_PAIR_INDEX_PART", 20_000)
+    monkeypatch.setattr(overlap, "_PREFIX_TASK_ROWS", 70)
+    monkeypatch.setattr(overlap, "_PREFIX_ROWS", 30)
     monkeypatch.setattr(overlap, "_PAIR_BLOCK", 3)
     merges = []
     merge = overlap._merge_best

@@ -10,7 +10,7 @@ from distributed import Client, LocalCluster
 
 from analysis import framing, overlap, parallel, terms, text
 from analysis.corpus import load_corpus
-from analysis.figures import corpus_figures
+from analysis.figures import compare_figures, corpus_figures
 from analysis.overlap import align_sentences, bare_corpus, plant_passages, shared_passages
 from analysis.quotes import corpus_credits, corpus_quotes
 from analysis.synthetic import generate_articles, write_corpus
@@ -147,16 +147,22 @@ def test_keyness_stability_is_identical_in_chunks_and_on_the_cluster(
     assert 0 < here["stability"].mean() < 1
 
 
-def test_shared_passages_are_identical_on_the_cluster(cluster_client, generated, small_chunks) -> None:
+def test_shared_passages_are_identical_on_the_cluster(
+    cluster_client, generated, small_chunks, monkeypatch
+) -> None:
     here = shared_passages(generated)
+    monkeypatch.setattr(overlap, "_NGRAM_BLOCK", 5_000)  # the n-gram index in tasks, spread over the workers
     with parallel.using(cluster_client):
         there = shared_passages(generated)
     assert len(here) >= 6  # the planted passages at least
+    assert len(generated["text"].str.split().sum()) > 10 * 5_000  # ten blocks of n-grams or more
     assert here.equals(there)
 
 
 def test_sentence_alignments_are_identical_on_the_cluster(cluster_client, generated, monkeypatch) -> None:
     monkeypatch.setattr(overlap, "ALIGN_BLOCK_ROWS", 300)  # several blocks, spread over the workers
+    monkeypatch.setattr(overlap, "_PREFIX_TASK_ROWS", 300)  # and the blocking index in tasks
+    monkeypatch.setattr(overlap, "_PAIR_INDEX_PART", 2_000)
     here = align_sentences(generated)
     with parallel.using(cluster_client):
         there = align_sentences(generated)
@@ -224,6 +230,14 @@ def test_loading_figures_and_quotes_are_identical_on_the_cluster(
     assert list(here["removals"]) == list(there["removals"])
     assert len(here_figures) > 30 and here_figures.equals(there_figures)
     assert len(here_quotes) > 10 and here_quotes.equals(there_quotes)
+
+
+def test_figure_comparison_is_identical_on_the_cluster(cluster_client, seeds) -> None:
+    figures = corpus_figures(seeds)
+    compared = compare_figures(figures)
+    assert compared["class"].nunique() > 2  # a task per class, spread over the workers
+    with parallel.using(cluster_client):
+        assert compare_figures(figures).equals(compared)
 
 
 def test_credits_are_identical_in_chunks_and_on_the_cluster(
