@@ -161,8 +161,8 @@ def _ngram_index(tokens: CorpusTokens, n: int) -> _NgramIndex:
     """
     bounds = tokens.article_bounds
     shift = max(1, len(tokens.ids).bit_length())
-    blocks = range(0, len(tokens.ids), _NGRAM_BLOCK)
-    shared = {"ids": tokens.ids, "bounds": bounds, "n": n, "shift": shift, "parts": max(1, len(blocks))}
+    blocks = range(0, max(1, len(tokens.ids)), _NGRAM_BLOCK)  # one block at least, empty without tokens
+    shared = {"ids": tokens.ids, "bounds": bounds, "n": n, "shift": shift, "parts": len(blocks)}
     pieces = list(map_chunks(_ngram_keys, blocks, 1, label="hashing n-grams", shared=shared))
     by_range = [list(range_pieces) for range_pieces in zip(*pieces, strict=True)]
     del pieces
@@ -172,8 +172,6 @@ def _ngram_index(tokens: CorpusTokens, n: int) -> _NgramIndex:
         )
     )
     del by_range
-    if not grouped:  # no tokens
-        grouped = [_ngram_groups([[np.zeros(0, np.uint64)]], bounds, shift)]
     positions, group_start, group_size, group_hash, group_articles = (
         np.concatenate([part[k] for part in grouped]) for k in range(5)
     )
